@@ -1,0 +1,120 @@
+package io.stopbob.platform.bus;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.stopbob.schemas.EventDeserializer;
+import io.stopbob.schemas.EventSerializer;
+import io.stopbob.schemas.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * The event bus, written once for every service: Avro events keyed by target, producers
+ * that wait for all in-sync replicas, and consumers that never block on or drop a bad
+ * record.
+ */
+@AutoConfiguration(before = KafkaAutoConfiguration.class)
+@EnableConfigurationProperties(BusProperties.class)
+public class BusAutoConfiguration {
+
+	/**
+	 * Dead-letter header with the innermost failure, e.g.
+	 * {@code UNKNOWN_FINGERPRINT: ...}: the standard exception headers only name the
+	 * wrapper that Spring Kafka adds.
+	 */
+	public static final String REASON_HEADER = "stop_dlt-reason";
+
+	@Bean
+	DefaultKafkaProducerFactoryCustomizer eventProducer() {
+		// Class names, not instances, so the dead-letter template can swap the value
+		// serializer.
+		return (factory) -> factory.updateConfigs(Map.of(ProducerConfig.ACKS_CONFIG, "all",
+				ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+				StringSerializer.class, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, EventSerializer.class));
+	}
+
+	@Bean
+	DefaultKafkaConsumerFactoryCustomizer eventConsumer() {
+		return (factory) -> factory.updateConfigs(Map.of(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+				StringDeserializer.class, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+				ErrorHandlingDeserializer.class, ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS,
+				EventDeserializer.class, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
+	}
+
+	@Bean
+	EventPublisher eventPublisher(KafkaTemplate<String, SpecificRecord> template) {
+		return new EventPublisher(template, Duration.ofSeconds(30));
+	}
+
+	@Bean
+	KafkaAdmin.NewTopics pipelineTopics(BusProperties properties) {
+		List<NewTopic> topics = new ArrayList<>();
+		for (String topic : Topics.pipeline()) {
+			topics.add(new NewTopic(topic, Optional.of(properties.partitions()), properties.replicas()));
+			topics.add(new NewTopic(Topics.deadLetter(topic), Optional.of(properties.partitions()),
+					properties.replicas()));
+		}
+		return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+	}
+
+	/**
+	 * Retries a failing record a bounded number of times, then publishes it to
+	 * {@code <topic>.DLT} on the same partition with the failure in its headers and moves
+	 * on. Undecodable records skip the retries: their bytes will not change.
+	 */
+	@Bean
+	DefaultErrorHandler deadLetteringErrorHandler(ProducerFactory<Object, Object> producerFactory,
+			KafkaTemplate<String, SpecificRecord> events, BusProperties properties) {
+		KafkaOperations<Object, Object> rawBytes = new KafkaTemplate<>(producerFactory,
+				Map.of(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+		Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
+		templates.put(byte[].class, rawBytes);
+		templates.put(SpecificRecord.class, events);
+		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(templates,
+				(record, ex) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
+		recoverer.setHeadersFunction((record, ex) -> new RecordHeaders(
+				new Header[] { new RecordHeader(REASON_HEADER, rootCause(ex).getBytes(StandardCharsets.UTF_8)) }));
+		ExponentialBackOff backOff = new ExponentialBackOff(properties.retry().backoff().toMillis(), 2.0);
+		backOff.setMaxAttempts(Math.max(0, properties.retry().attempts() - 1));
+		return new DefaultErrorHandler(recoverer, backOff);
+	}
+
+	private static String rootCause(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root.getClass().getSimpleName() + ": " + root.getMessage();
+	}
+
+}
