@@ -1,0 +1,140 @@
+package io.stopbob.ledger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+import io.stopbob.ledger.PipelineEvent.Built;
+import io.stopbob.ledger.PipelineEvent.Finished;
+import io.stopbob.ledger.PipelineEvent.Progressed;
+import io.stopbob.ledger.PipelineEvent.Requested;
+import io.stopbob.ledger.PipelineEvent.Tagged;
+
+/**
+ * One deploy, as its events tell it. Events may arrive in any order across topics: each
+ * is recorded, but the stage only moves forward, and nothing moves a finished deploy.
+ */
+public final class Deploy {
+
+	private final String deployId;
+
+	private final Target target;
+
+	private final Set<String> seenEventIds = new HashSet<>();
+
+	private Stage stage;
+
+	private Requested request;
+
+	private Tagged tag;
+
+	private Built build;
+
+	private Progressed progress;
+
+	private Finished finish;
+
+	Deploy(String deployId, Target target) {
+		this.deployId = deployId;
+		this.target = target;
+	}
+
+	/**
+	 * Records the event. Returns false, changing nothing, when this event was seen before
+	 * (redelivery or replay).
+	 */
+	boolean apply(PipelineEvent event) {
+		if (!this.seenEventIds.add(event.meta().eventId())) {
+			return false;
+		}
+		if (event instanceof Requested requested) {
+			this.request = requested;
+		}
+		else if (event instanceof Tagged tagged) {
+			this.tag = tagged;
+		}
+		else if (event instanceof Built built) {
+			this.build = built;
+		}
+		else if (event instanceof Progressed progressed) {
+			if (this.finish == null && (this.progress == null
+					|| !progressed.meta().occurredAt().isBefore(this.progress.meta().occurredAt()))) {
+				this.progress = progressed;
+			}
+		}
+		else if (event instanceof Finished finished && this.finish == null) {
+			this.finish = finished;
+		}
+		if (this.stage == null || event.stage().isAfter(this.stage)) {
+			this.stage = event.stage();
+		}
+		return true;
+	}
+
+	/** Whether this event has been applied to the deploy. */
+	public boolean hasSeen(String eventId) {
+		return this.seenEventIds.contains(eventId);
+	}
+
+	public String deployId() {
+		return this.deployId;
+	}
+
+	public Target target() {
+		return this.target;
+	}
+
+	/** The furthest stage any event has reached. */
+	public Stage stage() {
+		return this.stage;
+	}
+
+	public boolean finished() {
+		return this.finish != null;
+	}
+
+	/**
+	 * In flight: asked for and not finished. A deploy known only from later events is
+	 * not.
+	 */
+	public boolean inFlight() {
+		return this.request != null && this.finish == null;
+	}
+
+	public Optional<Requested> request() {
+		return Optional.ofNullable(this.request);
+	}
+
+	public Optional<Tagged> tag() {
+		return Optional.ofNullable(this.tag);
+	}
+
+	public Optional<Built> build() {
+		return Optional.ofNullable(this.build);
+	}
+
+	public Optional<Progressed> progress() {
+		return Optional.ofNullable(this.progress);
+	}
+
+	public Optional<Finished> finish() {
+		return Optional.ofNullable(this.finish);
+	}
+
+	public Optional<Instant> requestedAt() {
+		return request().map((requested) -> requested.meta().occurredAt());
+	}
+
+	/**
+	 * From the request to the outcome, as the finishing service measured it or as the
+	 * events say.
+	 */
+	public Optional<Duration> duration() {
+		return finish().flatMap((finished) -> (finished.durationMillis() != null)
+				? Optional.of(Duration.ofMillis(finished.durationMillis()))
+				: requestedAt().map((start) -> Duration.between(start, finished.meta().occurredAt())));
+	}
+
+}

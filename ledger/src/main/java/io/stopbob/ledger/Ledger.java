@@ -1,0 +1,72 @@
+package io.stopbob.ledger;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The projection of the pipeline topics: every deploy by id, and what is in flight per
+ * target. Rebuilt by applying the topics from the beginning; applying an event twice
+ * changes nothing. Writes come from one consumer thread; reads (a request checking its
+ * target) from any.
+ */
+public final class Ledger {
+
+	private final Map<String, Deploy> deploys = new ConcurrentHashMap<>();
+
+	/**
+	 * Deploys in flight per target, kept beside the map so a request's check does not
+	 * scan history.
+	 */
+	private final Map<Target, Map<String, Deploy>> inFlight = new ConcurrentHashMap<>();
+
+	/**
+	 * Records the event on its deploy.
+	 * @return the deploy, and whether the event was new to it
+	 */
+	public synchronized Applied apply(PipelineEvent event) {
+		Deploy deploy = this.deploys.computeIfAbsent(event.deployId(), (id) -> new Deploy(id, event.meta().target()));
+		boolean fresh = deploy.apply(event);
+		if (deploy.inFlight()) {
+			this.inFlight.computeIfAbsent(deploy.target(), (target) -> new ConcurrentHashMap<>())
+				.put(deploy.deployId(), deploy);
+		}
+		else {
+			Map<String, Deploy> ofTarget = this.inFlight.get(deploy.target());
+			if (ofTarget != null) {
+				ofTarget.remove(deploy.deployId());
+			}
+		}
+		return new Applied(deploy, fresh);
+	}
+
+	public Optional<Deploy> find(String deployId) {
+		return Optional.ofNullable(this.deploys.get(deployId));
+	}
+
+	/**
+	 * The deploy of this target that was asked for and has not finished, the oldest
+	 * first.
+	 */
+	public Optional<Deploy> inFlight(Target target) {
+		return this.inFlight.getOrDefault(target, Map.of())
+			.values()
+			.stream()
+			.min(Comparator.comparing((Deploy deploy) -> deploy.requestedAt().orElseThrow()));
+	}
+
+	public List<Deploy> all() {
+		return List.copyOf(this.deploys.values());
+	}
+
+	public int size() {
+		return this.deploys.size();
+	}
+
+	/** The result of applying one event. */
+	public record Applied(Deploy deploy, boolean fresh) {
+	}
+
+}

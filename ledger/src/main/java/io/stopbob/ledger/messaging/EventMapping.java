@@ -1,0 +1,76 @@
+package io.stopbob.ledger.messaging;
+
+import io.stopbob.events.BuildPassed;
+import io.stopbob.events.DeployFinished;
+import io.stopbob.events.DeployRequested;
+import io.stopbob.events.EventMeta;
+import io.stopbob.events.RolloutProgress;
+import io.stopbob.events.TagCreated;
+import io.stopbob.ledger.PipelineEvent;
+import io.stopbob.ledger.PipelineEvent.Built;
+import io.stopbob.ledger.PipelineEvent.Finished;
+import io.stopbob.ledger.PipelineEvent.InstanceFailure;
+import io.stopbob.ledger.PipelineEvent.Instances;
+import io.stopbob.ledger.PipelineEvent.Kind;
+import io.stopbob.ledger.PipelineEvent.Meta;
+import io.stopbob.ledger.PipelineEvent.Outcome;
+import io.stopbob.ledger.PipelineEvent.Person;
+import io.stopbob.ledger.PipelineEvent.Progressed;
+import io.stopbob.ledger.PipelineEvent.Requested;
+import io.stopbob.ledger.PipelineEvent.Tagged;
+import io.stopbob.ledger.PipelineEvent.ThreadRef;
+import io.stopbob.ledger.Target;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Avro events from the bus to the domain's {@link PipelineEvent}s: the one place that
+ * knows both.
+ */
+public final class EventMapping {
+
+	private EventMapping() {
+	}
+
+	public static PipelineEvent toDomain(SpecificRecord event) {
+		if (event instanceof DeployRequested requested) {
+			ThreadRef thread = (requested.getSlackChannel() != null && requested.getSlackThreadTs() != null)
+					? new ThreadRef(requested.getSlackChannel(), requested.getSlackThreadTs()) : null;
+			return new Requested(meta(requested.getMeta()), requested.getSha(),
+					Kind.valueOf(requested.getKind().name()),
+					new Person(requested.getRequestedBy().getId(), requested.getRequestedBy().getName()), thread,
+					requested.getReason());
+		}
+		if (event instanceof TagCreated tagged) {
+			return new Tagged(meta(tagged.getMeta()), tagged.getSha(), tagged.getTag(), tagged.getReleaseUrl(),
+					tagged.getPreviousTag(), tagged.getPreviousSha());
+		}
+		if (event instanceof BuildPassed built) {
+			return new Built(meta(built.getMeta()), built.getSha(), built.getTag(), built.getCiProvider(),
+					java.util.List.copyOf(built.getChecks()), built.getBuildUrl(), built.getReused());
+		}
+		if (event instanceof RolloutProgress progress) {
+			var counts = progress.getInstances();
+			return new Progressed(meta(progress.getMeta()), progress.getBackendDeploymentId(),
+					progress.getState().name(), new Instances(counts.getTotal(), counts.getSucceeded(),
+							counts.getFailed(), counts.getInProgress(), counts.getPending()),
+					progress.getCurrentBatch(), progress.getBatchCount(),
+					progress.getFailures()
+						.stream()
+						.map((failure) -> new InstanceFailure(failure.getInstanceId(), failure.getLifecycleEvent(),
+								failure.getMessage()))
+						.toList(),
+					progress.getMessage());
+		}
+		if (event instanceof DeployFinished finished) {
+			return new Finished(meta(finished.getMeta()), Outcome.valueOf(finished.getOutcome().name()),
+					finished.getStage().name(), finished.getReason(), finished.getSha(), finished.getDurationMillis());
+		}
+		throw new IllegalArgumentException(event.getSchema().getFullName() + " is not a pipeline event");
+	}
+
+	private static Meta meta(EventMeta meta) {
+		return new Meta(meta.getEventId(), meta.getDeployId(), new Target(meta.getApp(), meta.getEnvironment()),
+				meta.getOccurredAt(), meta.getProducer());
+	}
+
+}

@@ -1,0 +1,112 @@
+package io.stopbob.ledger;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.stopbob.ledger.PipelineEvent.Built;
+import io.stopbob.ledger.PipelineEvent.Finished;
+import io.stopbob.ledger.PipelineEvent.Kind;
+import io.stopbob.ledger.PipelineEvent.Meta;
+import io.stopbob.ledger.PipelineEvent.Outcome;
+import io.stopbob.ledger.PipelineEvent.Person;
+import io.stopbob.ledger.PipelineEvent.Requested;
+import io.stopbob.ledger.PipelineEvent.Tagged;
+import io.stopbob.ledger.PipelineEvent.ThreadRef;
+import io.stopbob.ledger.messaging.EventMapping;
+import io.stopbob.schemas.EventMother;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LedgerTest {
+
+	private static final Target STAGING = new Target("demo", "staging");
+
+	private final Ledger ledger = new Ledger();
+
+	@Test
+	void aRequestedDeployIsInFlightForItsTargetUntilItFinishes() {
+		this.ledger.apply(requested("d-1", "e-1", 0));
+
+		assertThat(this.ledger.inFlight(STAGING)).map(Deploy::deployId).hasValue("d-1");
+		assertThat(this.ledger.inFlight(new Target("demo", "production"))).isEmpty();
+
+		this.ledger.apply(finished("d-1", "e-2", Outcome.SUCCEEDED));
+
+		assertThat(this.ledger.inFlight(STAGING)).isEmpty();
+		assertThat(this.ledger.find("d-1").orElseThrow().stage()).isEqualTo(Stage.FINISHED);
+	}
+
+	@Test
+	void theSameEventAppliedTwiceChangesNothingTheSecondTime() {
+		assertThat(this.ledger.apply(requested("d-1", "e-1", 0)).fresh()).isTrue();
+		assertThat(this.ledger.apply(requested("d-1", "e-1", 0)).fresh()).isFalse();
+	}
+
+	@Test
+	void aLateEventOfAnEarlierStageIsRecordedButNeverMovesTheDeployBack() {
+		this.ledger.apply(requested("d-1", "e-1", 0));
+		this.ledger
+			.apply(new Built(meta("d-1", "e-3", 2), "abc1234", "staging-1", "local", List.of("ci"), null, false));
+
+		this.ledger.apply(new Tagged(meta("d-1", "e-2", 1), "abc1234", "staging-1", null, null, null));
+
+		Deploy deploy = this.ledger.find("d-1").orElseThrow();
+		assertThat(deploy.stage()).isEqualTo(Stage.BUILT);
+		assertThat(deploy.tag()).isPresent();
+	}
+
+	@Test
+	void theFirstOutcomeOfADeployIsItsOnlyOutcome() {
+		this.ledger.apply(requested("d-1", "e-1", 0));
+		this.ledger.apply(finished("d-1", "e-2", Outcome.ROLLED_BACK));
+		this.ledger.apply(finished("d-1", "e-3", Outcome.SUCCEEDED));
+
+		assertThat(this.ledger.find("d-1").orElseThrow().finish()).map(Finished::outcome).hasValue(Outcome.ROLLED_BACK);
+	}
+
+	@Test
+	void aDeployKnownOnlyFromLaterEventsDoesNotHoldItsTarget() {
+		this.ledger.apply(finished("d-9", "e-1", Outcome.REJECTED));
+
+		assertThat(this.ledger.inFlight(STAGING)).isEmpty();
+	}
+
+	@Test
+	void theOldestOfTwoInFlightDeploysIsTheOneHoldingTheTarget() {
+		this.ledger.apply(requested("d-2", "e-2", 5));
+		this.ledger.apply(requested("d-1", "e-1", 0));
+
+		assertThat(this.ledger.inFlight(STAGING)).map(Deploy::deployId).hasValue("d-1");
+	}
+
+	@Test
+	void avroEventsMapToTheDomainWithEveryField() {
+		PipelineEvent event = EventMapping.toDomain(EventMother.deployRequested("d-5").build());
+
+		assertThat(event).isInstanceOfSatisfying(Requested.class, (requested) -> {
+			assertThat(requested.meta().target()).isEqualTo(STAGING);
+			assertThat(requested.requestedBy()).isEqualTo(new Person("U012AB3CD", "bob.ross"));
+			assertThat(requested.thread()).isEqualTo(new ThreadRef("C0DEPLOYS", "1700000000.000100"));
+			assertThat(requested.kind()).isEqualTo(Kind.DEPLOY);
+		});
+		assertThat(EventMapping.toDomain(EventMother.rolloutProgress("d-5").build()).stage())
+			.isEqualTo(Stage.ROLLING_OUT);
+		assertThat(EventMapping.toDomain(EventMother.deployFinished("d-5").build()))
+			.isInstanceOfSatisfying(Finished.class, (finished) -> assertThat(finished.endedIn()).isEqualTo("ROLLOUT"));
+	}
+
+	private static Requested requested(String deployId, String eventId, int second) {
+		return new Requested(meta(deployId, eventId, second), "abc1234", Kind.DEPLOY, new Person("U1", "bob"),
+				new ThreadRef("C1", "1.0"), null);
+	}
+
+	private static Finished finished(String deployId, String eventId, Outcome outcome) {
+		return new Finished(meta(deployId, eventId, 60), outcome, "ROLLOUT", null, "abc1234", 60_000L);
+	}
+
+	private static Meta meta(String deployId, String eventId, int second) {
+		return new Meta(eventId, deployId, STAGING, Instant.parse("2026-11-26T15:00:00Z").plusSeconds(second), "test");
+	}
+
+}
