@@ -1,0 +1,28 @@
+package io.stopbob.slack;
+
+/** Slack did not do what was asked, after the retries it deserved. */
+public class SlackCallException extends RuntimeException {
+
+	private final String error;
+
+	private final boolean transientFailure;
+
+	public SlackCallException(String method, String error, boolean transientFailure) {
+		super("Slack " + method + " failed: " + error);
+		this.error = error;
+		this.transientFailure = transientFailure;
+	}
+
+	/** Slack's error code, e.g. {@code channel_not_found}, or the HTTP status. */
+	public String error() {
+		return this.error;
+	}
+
+	/**
+	 * True when it kept failing in ways that may pass; false when Slack refused for good.
+	 */
+	public boolean transientFailure() {
+		return this.transientFailure;
+	}
+
+}
