@@ -2,10 +2,8 @@ package io.stopbob.testkit;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -15,22 +13,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What every service's health endpoint promises, checked over HTTP against the running
- * service. The last test stops the module's broker, so subclasses carry
- * {@code @Order(Integer.MAX_VALUE)} and run after every other test class of the module.
+ * service. The last test stops the module's broker, so an implementing class carries
+ * {@code @Order(Integer.MAX_VALUE)} (it runs after every other test class of the module)
+ * and {@code @TestMethodOrder(MethodOrderer.OrderAnnotation.class)}. An interface, so a
+ * service's test can keep its own base class (and with it the module's one Spring
+ * context).
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-public abstract class ServiceHealthContract {
-
-	@LocalServerPort
-	private int port;
-
-	@Autowired
-	private EmbeddedKafkaBroker broker;
+public interface ServiceHealthContract {
 
 	@Test
 	@Order(1)
-	void healthIsUpAndIncludesKafka() {
-		HttpProbe.Response health = HttpProbe.get(this.port, "/actuator/health");
+	default void healthIsUpAndIncludesKafka(@LocalServerPort int port) {
+		HttpProbe.Response health = HttpProbe.get(port, "/actuator/health");
 
 		assertThat(health.status()).isEqualTo(200);
 		assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"kafka\":{").contains("\"clusterId\"");
@@ -38,17 +32,17 @@ public abstract class ServiceHealthContract {
 
 	@Test
 	@Order(2)
-	void livenessAndReadinessAreUp() {
-		assertThat(HttpProbe.get(this.port, "/actuator/health/liveness").status()).isEqualTo(200);
-		HttpProbe.Response readiness = HttpProbe.get(this.port, "/actuator/health/readiness");
+	default void livenessAndReadinessAreUp(@LocalServerPort int port) {
+		assertThat(HttpProbe.get(port, "/actuator/health/liveness").status()).isEqualTo(200);
+		HttpProbe.Response readiness = HttpProbe.get(port, "/actuator/health/readiness");
 		assertThat(readiness.status()).isEqualTo(200);
 		assertThat(readiness.body()).contains("\"kafka\"");
 	}
 
 	@Test
 	@Order(3)
-	void prometheusMetricsAreServed() {
-		HttpProbe.Response metrics = HttpProbe.get(this.port, "/actuator/prometheus");
+	default void prometheusMetricsAreServed(@LocalServerPort int port) {
+		HttpProbe.Response metrics = HttpProbe.get(port, "/actuator/prometheus");
 
 		assertThat(metrics.status()).isEqualTo(200);
 		assertThat(metrics.body()).contains("jvm_memory_used_bytes");
@@ -56,14 +50,15 @@ public abstract class ServiceHealthContract {
 
 	@Test
 	@Order(Integer.MAX_VALUE)
-	void readinessGoesDownWhenTheBrokerStopsWhileLivenessStaysUp() throws Exception {
-		this.broker.destroy();
+	default void readinessGoesDownWhenTheBrokerStopsWhileLivenessStaysUp(@LocalServerPort int port,
+			@Autowired EmbeddedKafkaBroker broker) throws Exception {
+		broker.destroy();
 
-		HttpProbe.Response readiness = HttpProbe.awaitStatus(this.port, "/actuator/health/readiness", 503,
+		HttpProbe.Response readiness = HttpProbe.awaitStatus(port, "/actuator/health/readiness", 503,
 				Duration.ofSeconds(30));
 
 		assertThat(readiness.body()).contains("\"kafka\":{").contains("\"status\":\"DOWN\"");
-		assertThat(HttpProbe.get(this.port, "/actuator/health/liveness").status()).isEqualTo(200);
+		assertThat(HttpProbe.get(port, "/actuator/health/liveness").status()).isEqualTo(200);
 	}
 
 }
