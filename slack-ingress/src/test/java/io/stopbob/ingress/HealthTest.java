@@ -1,11 +1,12 @@
 package io.stopbob.ingress;
 
 import io.stopbob.testkit.ServiceHealthContract;
-import io.stopbob.testkit.ServiceTest;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 
-@ServiceTest
 @Order(Integer.MAX_VALUE)
-class HealthTest extends ServiceHealthContract {
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HealthTest extends IngressTest implements ServiceHealthContract {
 
 }

@@ -1,0 +1,52 @@
+package io.stopbob.ingress.command;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Routes {@code /stop <subcommand> ...} to its handler; refuses text no person types (too
+ * long, control characters) before any handler sees it, and answers anything unknown with
+ * the usage.
+ */
+public class CommandRouter {
+
+	static final int MAX_TEXT = 1_000;
+
+	private final Map<String, CommandHandler> handlers;
+
+	public CommandRouter(List<CommandHandler> handlers) {
+		this.handlers = handlers.stream()
+			.collect(Collectors.toMap(CommandHandler::name, Function.identity(), (a, b) -> {
+				throw new IllegalStateException("two handlers for /stop " + a.name());
+			}, java.util.TreeMap::new));
+	}
+
+	public Reply route(SlashCommand command) {
+		String text = (command.text() != null) ? command.text().strip() : "";
+		if (text.length() > MAX_TEXT) {
+			return new Reply.Ephemeral(
+					"That command is " + text.length() + " characters long; /stop takes at most " + MAX_TEXT + ".");
+		}
+		if (text.chars().anyMatch(Character::isISOControl)) {
+			return new Reply.Ephemeral("That command contains control characters; type it on one line.");
+		}
+		List<String> words = text.isEmpty() ? List.of() : Arrays.asList(text.split("\\s+"));
+		CommandHandler handler = words.isEmpty() ? null : this.handlers.get(words.get(0).toLowerCase());
+		if (handler == null) {
+			return new Reply.Ephemeral((words.isEmpty() || "help".equalsIgnoreCase(words.get(0)) ? ""
+					: "I don't know `/stop " + io.stopbob.slack.SlackText.escape(words.get(0)) + "`.\n") + usage());
+		}
+		return handler.handle(command, words.subList(1, words.size()));
+	}
+
+	public String usage() {
+		return "Usage:\n" + this.handlers.values()
+			.stream()
+			.map((handler) -> "• `/stop " + handler.usage() + "`")
+			.collect(Collectors.joining("\n")) + "\n• `/stop help` this message";
+	}
+
+}

@@ -1,0 +1,64 @@
+package io.stopbob.ingress.local;
+
+import java.util.Optional;
+
+import io.stopbob.ingress.thread.SlackWorkspace;
+import io.stopbob.ledger.PipelineEvent.ThreadRef;
+import io.stopbob.slack.ConsoleSlack;
+
+/**
+ * The workspace when no Slack token is configured: messages are console lines and kept
+ * for the dashboard; the modal cannot open on a console, so it says how to deploy in one
+ * line instead.
+ */
+public class ConsoleWorkspace implements SlackWorkspace {
+
+	private final ConsoleSlack console;
+
+	public ConsoleWorkspace(ConsoleSlack console) {
+		this.console = console;
+	}
+
+	@Override
+	public ThreadRef startThread(String deployId, String channel, String text) {
+		return new ThreadRef(channel, this.console.post(deployId, channel, null, text, deployId + ":start"));
+	}
+
+	@Override
+	public void updateThreadStart(ThreadRef thread, String deployId, String text) {
+		this.console.update(deployId, thread.channel(), thread.ts(), text);
+	}
+
+	@Override
+	public String reply(ThreadRef thread, String deployId, String key, String text) {
+		return this.console.post(deployId, thread.channel(), thread.ts(), text, key);
+	}
+
+	@Override
+	public void update(ThreadRef thread, String ts, String deployId, String text) {
+		this.console.update(deployId, thread.channel(), ts, text);
+	}
+
+	@Override
+	public String announce(ThreadRef thread, String deployId, String key, String text) {
+		return this.console.post(deployId, thread.channel(), null, text, key);
+	}
+
+	@Override
+	public Optional<String> find(ThreadRef thread, String key) {
+		return this.console.find(key).map(ConsoleSlack.Message::ts);
+	}
+
+	@Override
+	public void openDeployModal(String triggerId, DeployModal modal) {
+		this.console.post("-", modal.channel(), null, "(modal) deploy " + modal.app() + " to one of "
+				+ modal.environments() + ": type /stop deploy " + modal.app() + " <environment> <sha>", null);
+	}
+
+	/** A console has no user groups; list user ids in the catalog for local runs. */
+	@Override
+	public boolean inGroup(String userId, String groupId) {
+		return false;
+	}
+
+}

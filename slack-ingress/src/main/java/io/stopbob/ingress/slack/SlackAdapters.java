@@ -1,0 +1,18 @@
+package io.stopbob.ingress.slack;
+
+import java.time.Clock;
+
+import io.stopbob.ingress.thread.SlackWorkspace;
+import io.stopbob.slack.SlackApi;
+
+/** Builds the real Slack adapter, which stays package-private. */
+public final class SlackAdapters {
+
+	private SlackAdapters() {
+	}
+
+	public static SlackWorkspace workspace(SlackApi slack, Clock clock) {
+		return new SlackApiWorkspace(slack, clock);
+	}
+
+}

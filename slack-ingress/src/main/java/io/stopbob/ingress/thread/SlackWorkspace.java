@@ -1,0 +1,51 @@
+package io.stopbob.ingress.thread;
+
+import java.util.Optional;
+
+import io.stopbob.ledger.PipelineEvent.ThreadRef;
+
+/**
+ * Port: the Slack workspace, as the deploy thread and the front door need it. Every
+ * message carries an idempotency {@code key} (Slack message metadata in the real
+ * adapter), so a poster that is not sure whether it already posted can look before
+ * posting again.
+ */
+public interface SlackWorkspace {
+
+	/** Posts the message that starts a deploy's thread in {@code channel}. */
+	ThreadRef startThread(String deployId, String channel, String text);
+
+	/**
+	 * Rewrites the message that started the thread (e.g. when the deploy could not
+	 * start).
+	 */
+	void updateThreadStart(ThreadRef thread, String deployId, String text);
+
+	/** Posts a reply in the thread; returns its ts. */
+	String reply(ThreadRef thread, String deployId, String key, String text);
+
+	/** Rewrites a message in place. */
+	void update(ThreadRef thread, String ts, String deployId, String text);
+
+	/**
+	 * Posts a message to the thread's channel itself, outside the thread; returns its ts.
+	 */
+	String announce(ThreadRef thread, String deployId, String key, String text);
+
+	/** The ts of a message posted earlier with this key, in the thread or its channel. */
+	Optional<String> find(ThreadRef thread, String key);
+
+	/** Opens the deploy modal for a slash command's trigger. */
+	void openDeployModal(String triggerId, DeployModal modal);
+
+	/** Whether the user is in the Slack user group. */
+	boolean inGroup(String userId, String groupId);
+
+	/**
+	 * What the deploy modal offers: the app, its environments, and the channel it was
+	 * asked from.
+	 */
+	record DeployModal(String app, java.util.List<String> environments, String channel) {
+	}
+
+}

@@ -1,0 +1,151 @@
+package io.stopbob.ingress.web;
+
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.stopbob.ingress.config.IngressProperties;
+import io.stopbob.ingress.deploy.DeployRequest;
+import io.stopbob.ingress.deploy.Problem;
+import io.stopbob.ingress.deploy.RequestDeploy;
+import io.stopbob.ledger.Deploy;
+import io.stopbob.ledger.Ledger;
+import io.stopbob.ledger.PipelineEvent;
+import io.stopbob.ledger.PipelineEvent.Kind;
+import io.stopbob.ledger.PipelineEvent.Person;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The pipeline's door for automation and the local command line: the same checks and the
+ * same thread as the modal, behind a bearer token.
+ */
+@RestController
+class DeployApiController {
+
+	private final RequestDeploy requestDeploy;
+
+	private final Ledger ledger;
+
+	private final IngressProperties properties;
+
+	DeployApiController(RequestDeploy requestDeploy, Ledger ledger, IngressProperties properties) {
+		this.requestDeploy = requestDeploy;
+		this.ledger = ledger;
+		this.properties = properties;
+	}
+
+	@PostMapping("/api/deploys")
+	ResponseEntity<Map<String, Object>> request(
+			@RequestHeader(name = "Authorization", required = false) String authorization,
+			@RequestBody(required = false) DeployBody body) {
+		ResponseEntity<Map<String, Object>> unauthorized = authorize(authorization);
+		if (unauthorized != null) {
+			return unauthorized;
+		}
+		if (body == null || body.app() == null || body.environment() == null || body.sha() == null) {
+			return ResponseEntity.badRequest()
+				.body(Map.of("errors", List.of(Map.of("field", "body", "message",
+						"send JSON {app, environment, sha, reason?, user?, userName?}"))));
+		}
+		String user = (body.user() != null) ? body.user() : this.properties.apiUser();
+		DeployRequest request = new DeployRequest(body.app().toLowerCase(), body.environment().toLowerCase(),
+				body.sha(), new Person(user, (body.userName() != null) ? body.userName() : user), body.reason(),
+				Kind.DEPLOY);
+		RequestDeploy.Result result = this.requestDeploy.request(request);
+		if (result instanceof RequestDeploy.Result.Refused refused) {
+			return ResponseEntity.status(status(refused.problems()))
+				.body(Map.of("errors",
+						refused.problems()
+							.stream()
+							.map((problem) -> Map.of("field", problem.field().name().toLowerCase(), "message",
+									problem.message()))
+							.toList()));
+		}
+		RequestDeploy.Result.Accepted accepted = (RequestDeploy.Result.Accepted) result;
+		return ResponseEntity.accepted()
+			.body(Map.of("deployId", accepted.deployId(), "thread",
+					Map.of("channel", accepted.thread().channel(), "ts", accepted.thread().ts())));
+	}
+
+	@GetMapping("/api/deploys/{deployId}")
+	ResponseEntity<Map<String, Object>> show(
+			@RequestHeader(name = "Authorization", required = false) String authorization,
+			@PathVariable String deployId) {
+		ResponseEntity<Map<String, Object>> unauthorized = authorize(authorization);
+		if (unauthorized != null) {
+			return unauthorized;
+		}
+		return this.ledger.find(deployId)
+			.map((deploy) -> ResponseEntity.ok(view(deploy)))
+			.orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND)
+				.body(Map.of("errors", List.of(Map.of("field", "deployId", "message", "no deploy " + deployId)))));
+	}
+
+	private static Map<String, Object> view(Deploy deploy) {
+		Map<String, Object> view = new LinkedHashMap<>();
+		view.put("deployId", deploy.deployId());
+		view.put("app", deploy.target().app());
+		view.put("environment", deploy.target().environment());
+		view.put("stage", deploy.stage().name());
+		deploy.finish().ifPresent((finished) -> {
+			view.put("outcome", finished.outcome().name());
+			view.put("endedIn", finished.endedIn());
+			view.put("reason", finished.reason());
+		});
+		deploy.duration().ifPresent((duration) -> view.put("durationMillis", duration.toMillis()));
+		List<PipelineEvent> events = new ArrayList<>();
+		deploy.request().ifPresent(events::add);
+		deploy.tag().ifPresent(events::add);
+		deploy.build().ifPresent(events::add);
+		deploy.progress().ifPresent(events::add);
+		deploy.finish().ifPresent(events::add);
+		view.put("events", events);
+		return view;
+	}
+
+	private static HttpStatus status(List<Problem> problems) {
+		if (problems.stream().anyMatch((problem) -> problem.kind() == Problem.Kind.INVALID)) {
+			return HttpStatus.BAD_REQUEST;
+		}
+		if (problems.stream().anyMatch((problem) -> problem.kind() == Problem.Kind.FORBIDDEN)) {
+			return HttpStatus.FORBIDDEN;
+		}
+		return HttpStatus.CONFLICT;
+	}
+
+	/**
+	 * Null when the bearer token matches (compared in constant time); the refusal
+	 * otherwise.
+	 */
+	private ResponseEntity<Map<String, Object>> authorize(String authorization) {
+		String token = this.properties.apiToken();
+		if (token == null || token.isBlank()) {
+			return ResponseEntity.status(HttpStatus.FORBIDDEN)
+				.body(Map.of("errors", List.of(Map.of("field", "token", "message",
+						"the API is off: set STOP_API_TOKEN on slack-ingress to turn it on"))));
+		}
+		String offered = (authorization != null && authorization.startsWith("Bearer ")) ? authorization.substring(7)
+				: "";
+		if (!MessageDigest.isEqual(offered.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+			return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+				.body(Map.of("errors", List.of(Map.of("field", "token", "message", "missing or wrong bearer token"))));
+		}
+		return null;
+	}
+
+	/** The request body of {@code POST /api/deploys}. */
+	record DeployBody(String app, String environment, String sha, String reason, String user, String userName) {
+	}
+
+}

@@ -1,0 +1,100 @@
+package io.stopbob.ingress;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import io.stopbob.schemas.Topics;
+import io.stopbob.testkit.TopicProbe;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DeployApiTest extends IngressTest {
+
+	@Test
+	void aValidRequestIsAcceptedWithItsDeployIdAndCanBeFollowed() {
+		try (TopicProbe requests = probe(Topics.DEPLOY_REQUESTED)) {
+			HttpResponse<String> response = postDeploy(API_TOKEN,
+					"{\"app\":\"demo\",\"environment\":\"staging\",\"sha\":\"abcdef1234\",\"reason\":\"nightly\",\"user\":\"U0BOT\",\"userName\":\"nightly-bot\"}");
+
+			assertThat(response.statusCode()).isEqualTo(202);
+			String deployId = response.body().replaceAll(".*\"deployId\":\"([^\"]+)\".*", "$1");
+			assertThat(requested(requests, 1, (event) -> event.getMeta().getDeployId().equals(deployId)).get(0)
+				.getReason()).isEqualTo("nightly");
+			HttpResponse<String> shown = get("/api/deploys/" + deployId, API_TOKEN);
+			assertThat(shown.statusCode()).isEqualTo(200);
+			assertThat(shown.body()).contains("\"stage\":\"REQUESTED\"").contains("\"sha\":\"abcdef1234\"");
+			finish(deployId, "demo", "staging");
+		}
+	}
+
+	@Test
+	void invalidInputIs400WithTheFieldAndWhy() {
+		HttpResponse<String> response = postDeploy(API_TOKEN,
+				"{\"app\":\"demo\",\"environment\":\"staging\",\"sha\":\"zz; rm -rf /\"}");
+
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.body()).contains("\"field\":\"sha\"").contains("7 to 40 hex characters");
+		assertThat(postDeploy(API_TOKEN, "{\"app\":\"nope\",\"environment\":\"staging\",\"sha\":\"abc1234\"}").body())
+			.contains("Unknown app 'nope'. Known apps: demo");
+		assertThat(postDeploy(API_TOKEN, "not json").statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void aUserNotAllowedInTheEnvironmentIs403() {
+		HttpResponse<String> response = postDeploy(API_TOKEN,
+				"{\"app\":\"demo\",\"environment\":\"production\",\"sha\":\"abc1234\",\"user\":\"U0STRANGER\"}");
+
+		assertThat(response.statusCode()).isEqualTo(403);
+	}
+
+	@Test
+	void aBusyTargetIs409() {
+		HttpResponse<String> first = postDeploy(API_TOKEN,
+				"{\"app\":\"demo\",\"environment\":\"production\",\"sha\":\"abc1234\",\"user\":\"U0RELEASER\",\"userName\":\"rel\"}");
+		String deployId = first.body().replaceAll(".*\"deployId\":\"([^\"]+)\".*", "$1");
+
+		try {
+			HttpResponse<String> second = postDeploy(API_TOKEN,
+					"{\"app\":\"demo\",\"environment\":\"production\",\"sha\":\"def5678\",\"user\":\"U0RELEASER\"}");
+
+			assertThat(second.statusCode()).isEqualTo(409);
+			assertThat(second.body()).contains("demo/production is busy: rel is deploying abc1234 (" + deployId);
+		}
+		finally {
+			finish(deployId, "demo", "production");
+		}
+	}
+
+	@Test
+	void aMissingOrWrongTokenIs401() {
+		assertThat(postDeploy(null, "{}").statusCode()).isEqualTo(401);
+		assertThat(postDeploy("guess", "{}").statusCode()).isEqualTo(401);
+		assertThat(get("/api/deploys/d-1", "guess").statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	void anUnknownDeployIs404() {
+		assertThat(get("/api/deploys/d-nope", API_TOKEN).statusCode()).isEqualTo(404);
+	}
+
+	private HttpResponse<String> postDeploy(String token, String json) {
+		HttpRequest.Builder request = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/deploys"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json));
+		if (token != null) {
+			request.header("Authorization", "Bearer " + token);
+		}
+		return send(request.build());
+	}
+
+	private HttpResponse<String> get(String path, String token) {
+		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.header("Authorization", "Bearer " + token)
+			.GET()
+			.build());
+	}
+
+}

@@ -1,0 +1,227 @@
+package io.stopbob.ingress.thread;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.stopbob.ingress.thread.ThreadReporter.Delivery;
+import io.stopbob.ledger.Ledger;
+import io.stopbob.ledger.PipelineEvent;
+import io.stopbob.ledger.PipelineEvent.Built;
+import io.stopbob.ledger.PipelineEvent.Finished;
+import io.stopbob.ledger.PipelineEvent.Instances;
+import io.stopbob.ledger.PipelineEvent.Kind;
+import io.stopbob.ledger.PipelineEvent.Meta;
+import io.stopbob.ledger.PipelineEvent.Outcome;
+import io.stopbob.ledger.PipelineEvent.Person;
+import io.stopbob.ledger.PipelineEvent.Progressed;
+import io.stopbob.ledger.PipelineEvent.Requested;
+import io.stopbob.ledger.PipelineEvent.Tagged;
+import io.stopbob.ledger.PipelineEvent.ThreadRef;
+import io.stopbob.ledger.Target;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The thread's story told by the reporter alone, against a workspace that records what it
+ * is asked.
+ */
+class ThreadReporterTest {
+
+	private static final ThreadRef THREAD = new ThreadRef("C0DEPLOYS", "1700000000.000100");
+
+	private final RecordingWorkspace slack = new RecordingWorkspace();
+
+	private ThreadReporter reporter = new ThreadReporter(new Ledger(), this.slack);
+
+	private int eventNumber;
+
+	@Test
+	void theThreadReadsInPipelineOrderWithOneProgressMessageUpdatedInPlace() {
+		live(requested(), tagged(), built(), progress(0, 2), progress(2, 2), progress(4, 0),
+				finished(Outcome.SUCCEEDED));
+
+		assertThat(this.slack.log).containsExactly("reply d-1:tag", "reply d-1:build", "reply d-1:progress",
+				"update d-1:progress", "update d-1:progress", "reply d-1:end", "announce d-1:announce");
+		assertThat(this.slack.text("d-1:end")).startsWith(":tada: demo `3f9c2a1` is live on production in 1m 30s");
+		assertThat(this.slack.text("d-1:progress")).startsWith(":rocket: rolling out: 4/4 instances done");
+	}
+
+	@Test
+	void anEventDeliveredTwicePostsOnce() {
+		PipelineEvent tagged = tagged();
+		live(requested(), tagged, tagged);
+
+		assertThat(this.slack.log).containsExactly("reply d-1:tag");
+	}
+
+	@Test
+	void eventsThatArriveBeforeTheRequestAreToldInOrderWhenItComes() {
+		PipelineEvent requested = requested();
+		live(built(), tagged());
+
+		assertThat(this.slack.log).isEmpty();
+
+		live(requested);
+
+		assertThat(this.slack.log).containsExactly("reply d-1:tag", "reply d-1:build");
+	}
+
+	@Test
+	void aLateEventOfAnEarlierStageIsRecordedButNotPostedAfterALaterOne() {
+		live(requested(), built(), tagged());
+
+		assertThat(this.slack.log).containsExactly("reply d-1:build");
+		assertThat(this.slack.text("d-1:build")).contains("tag `production-20261126-150700-3f9c2a1`");
+	}
+
+	@Test
+	void afterARestartTheReplayPostsNothingAndProgressUpdatesTheMessageFoundInTheThread() {
+		List<PipelineEvent> before = List.of(requested(), tagged(), built(), progress(0, 2));
+		live(before.toArray(PipelineEvent[]::new));
+		this.slack.log.clear();
+
+		this.reporter = new ThreadReporter(new Ledger(), this.slack);
+		before.forEach((event) -> this.reporter.on(event, Delivery.REPLAY));
+		live(progress(2, 2));
+
+		assertThat(this.slack.log).containsExactly("find d-1:progress", "update d-1:progress");
+	}
+
+	@Test
+	void anUncertainEventLooksForItsMessageBeforePostingAgain() {
+		PipelineEvent tagged = tagged();
+		live(requested(), tagged);
+		this.slack.log.clear();
+
+		this.reporter = new ThreadReporter(new Ledger(), this.slack);
+		this.reporter.on(requested(), Delivery.REPLAY);
+		this.reporter.on(tagged, Delivery.UNCERTAIN);
+
+		assertThat(this.slack.log).containsExactly("find d-1:tag");
+	}
+
+	@Test
+	void aFailureSaysAtWhichStageAndWhy() {
+		live(requested(), tagged(), new Finished(meta(), Outcome.FAILED, "BUILD",
+				"check `test` failed: <https://ci.example/1|details>", null, 30_000L));
+
+		assertThat(this.slack.text("d-1:end"))
+			.isEqualTo(":x: demo `3f9c2a1` to production failed at build: check `test` failed: "
+					+ "&lt;https://ci.example/1|details&gt; (asked by bob)");
+		assertThat(this.slack.text("d-1:announce")).isEqualTo(this.slack.text("d-1:end"));
+	}
+
+	private void live(PipelineEvent... events) {
+		for (PipelineEvent event : events) {
+			this.reporter.on(event, Delivery.LIVE);
+		}
+	}
+
+	private Requested requested() {
+		return new Requested(meta(0), "3f9c2a1e8b7d", Kind.DEPLOY, new Person("U1", "bob"), THREAD, null);
+	}
+
+	private Tagged tagged() {
+		return new Tagged(meta(), "3f9c2a1e8b7d", "production-20261126-150700-3f9c2a1",
+				"https://github.com/r/releases/1", null, null);
+	}
+
+	private Built built() {
+		return new Built(meta(), "3f9c2a1e8b7d", "production-20261126-150700-3f9c2a1", "github-checks",
+				List.of("build", "test"), "https://github.com/r/actions/runs/1", false);
+	}
+
+	private Progressed progress(int done, int inProgress) {
+		return new Progressed(meta(), "d-ABC", "IN_PROGRESS",
+				new Instances(4, done, 0, inProgress, 4 - done - inProgress), 1 + done / 2, 2, List.of(), null);
+	}
+
+	private Finished finished(Outcome outcome) {
+		return new Finished(meta(90), outcome, "ROLLOUT", null, "3f9c2a1e8b7d", 90_000L);
+	}
+
+	private Meta meta() {
+		return meta(++this.eventNumber);
+	}
+
+	private Meta meta(int second) {
+		return new Meta("e-" + (++this.eventNumber), "d-1", new Target("demo", "production"),
+				Instant.parse("2026-11-26T15:07:00Z").plusSeconds(second), "test");
+	}
+
+	/** Records each call as "verb key", keeps texts by key, and finds what it posted. */
+	static final class RecordingWorkspace implements SlackWorkspace {
+
+		final List<String> log = new ArrayList<>();
+
+		private final Map<String, String> texts = new HashMap<>();
+
+		private final Map<String, String> keyByTs = new HashMap<>();
+
+		private int ts;
+
+		String text(String key) {
+			return this.texts.get(key);
+		}
+
+		@Override
+		public ThreadRef startThread(String deployId, String channel, String text) {
+			return THREAD;
+		}
+
+		@Override
+		public void updateThreadStart(ThreadRef thread, String deployId, String text) {
+		}
+
+		@Override
+		public String reply(ThreadRef thread, String deployId, String key, String text) {
+			return post("reply", key, text);
+		}
+
+		@Override
+		public void update(ThreadRef thread, String ts, String deployId, String text) {
+			String key = this.keyByTs.get(ts);
+			this.log.add("update " + key);
+			this.texts.put(key, text);
+		}
+
+		@Override
+		public String announce(ThreadRef thread, String deployId, String key, String text) {
+			return post("announce", key, text);
+		}
+
+		@Override
+		public Optional<String> find(ThreadRef thread, String key) {
+			this.log.add("find " + key);
+			return this.keyByTs.entrySet()
+				.stream()
+				.filter((e) -> e.getValue().equals(key))
+				.map(Map.Entry::getKey)
+				.findFirst();
+		}
+
+		@Override
+		public void openDeployModal(String triggerId, DeployModal modal) {
+		}
+
+		@Override
+		public boolean inGroup(String userId, String groupId) {
+			return false;
+		}
+
+		private String post(String verb, String key, String text) {
+			String ts = "1700000001." + (++this.ts);
+			this.log.add(verb + " " + key);
+			this.texts.put(key, text);
+			this.keyByTs.put(ts, key);
+			return ts;
+		}
+
+	}
+
+}
