@@ -16,6 +16,15 @@ public final class Ledger {
 
 	private final Map<String, Deploy> deploys = new ConcurrentHashMap<>();
 
+	/** The newest deploy of each target that succeeded: what runs there now. */
+	private final Map<Target, Deploy> lastSucceeded = new ConcurrentHashMap<>();
+
+	/**
+	 * Green builds per target and SHA: a rollback to a SHA that passed need not wait for
+	 * CI.
+	 */
+	private final Map<Target, Map<String, PipelineEvent.Built>> passedBuilds = new ConcurrentHashMap<>();
+
 	/**
 	 * Deploys in flight per target, kept beside the map so a request's check does not
 	 * scan history.
@@ -29,6 +38,20 @@ public final class Ledger {
 	public synchronized Applied apply(PipelineEvent event) {
 		Deploy deploy = this.deploys.computeIfAbsent(event.deployId(), (id) -> new Deploy(id, event.meta().target()));
 		boolean fresh = deploy.apply(event);
+		if (event instanceof PipelineEvent.Built built) {
+			this.passedBuilds.computeIfAbsent(deploy.target(), (target) -> new ConcurrentHashMap<>())
+				.putIfAbsent(built.sha(), built);
+		}
+		if (event instanceof PipelineEvent.Finished finished && finished.outcome() == PipelineEvent.Outcome.SUCCEEDED
+				&& deploy.finish().filter((first) -> first == finished).isPresent()) {
+			this.lastSucceeded.merge(deploy.target(), deploy,
+					(current,
+							candidate) -> candidate.finish()
+								.orElseThrow()
+								.meta()
+								.occurredAt()
+								.isAfter(current.finish().orElseThrow().meta().occurredAt()) ? candidate : current);
+		}
 		if (deploy.inFlight()) {
 			this.inFlight.computeIfAbsent(deploy.target(), (target) -> new ConcurrentHashMap<>())
 				.put(deploy.deployId(), deploy);
@@ -55,6 +78,35 @@ public final class Ledger {
 			.values()
 			.stream()
 			.min(Comparator.comparing((Deploy deploy) -> deploy.requestedAt().orElseThrow()));
+	}
+
+	/** What runs on the target now: its newest successful deploy. */
+	public Optional<Deploy> lastSucceeded(Target target) {
+		return Optional.ofNullable(this.lastSucceeded.get(target));
+	}
+
+	/** The green build of this SHA on this target, if it ever had one. */
+	public Optional<PipelineEvent.Built> passedBuild(Target target, String sha) {
+		return Optional.ofNullable(this.passedBuilds.getOrDefault(target, Map.of()).get(sha));
+	}
+
+	/** Deploys in flight that have their tag and wait for CI. */
+	public List<Deploy> awaitingBuild() {
+		return this.inFlight.values()
+			.stream()
+			.flatMap((deploys) -> deploys.values().stream())
+			.filter((deploy) -> deploy.tag().isPresent() && deploy.build().isEmpty())
+			.toList();
+	}
+
+	/** Other deploys than this one in flight on the target, the oldest first. */
+	public List<Deploy> inFlightBesides(Target target, String deployId) {
+		return this.inFlight.getOrDefault(target, Map.of())
+			.values()
+			.stream()
+			.filter((deploy) -> !deploy.deployId().equals(deployId))
+			.sorted(Comparator.comparing((Deploy deploy) -> deploy.requestedAt().orElseThrow()))
+			.toList();
 	}
 
 	public List<Deploy> all() {

@@ -54,8 +54,8 @@ public sealed interface PipelineEvent {
 
 	}
 
-	record Tagged(Meta meta, String sha, String tag, String releaseUrl, String previousTag,
-			String previousSha) implements PipelineEvent {
+	record Tagged(Meta meta, String sha, String tag, String releaseUrl, String previousTag, String previousSha,
+			Kind kind) implements PipelineEvent {
 
 		@Override
 		public Stage stage() {

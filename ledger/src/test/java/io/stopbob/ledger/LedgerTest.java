@@ -49,7 +49,7 @@ class LedgerTest {
 		this.ledger
 			.apply(new Built(meta("d-1", "e-3", 2), "abc1234", "staging-1", "local", List.of("ci"), null, false));
 
-		this.ledger.apply(new Tagged(meta("d-1", "e-2", 1), "abc1234", "staging-1", null, null, null));
+		this.ledger.apply(new Tagged(meta("d-1", "e-2", 1), "abc1234", "staging-1", null, null, null, Kind.DEPLOY));
 
 		Deploy deploy = this.ledger.find("d-1").orElseThrow();
 		assertThat(deploy.stage()).isEqualTo(Stage.BUILT);
@@ -81,6 +81,24 @@ class LedgerTest {
 	}
 
 	@Test
+	void whatRunsOnATargetIsItsNewestSuccessfulDeploy() {
+		this.ledger.apply(requested("d-1", "e-1", 0));
+		this.ledger.apply(finished("d-1", "e-2", Outcome.SUCCEEDED));
+		this.ledger.apply(requested("d-2", "e-3", 100));
+		this.ledger.apply(new Finished(meta("d-2", "e-4", 200), Outcome.ROLLED_BACK, "ROLLOUT", "health", "abc", 1L));
+
+		assertThat(this.ledger.lastSucceeded(STAGING)).map(Deploy::deployId).hasValue("d-1");
+	}
+
+	@Test
+	void aShaThatPassedCiOnATargetIsRemembered() {
+		this.ledger.apply(new Built(meta("d-1", "e-1", 2), "abc1234", "staging-1", "local", List.of("ci"), "u", false));
+
+		assertThat(this.ledger.passedBuild(STAGING, "abc1234")).map(Built::tag).hasValue("staging-1");
+		assertThat(this.ledger.passedBuild(new Target("demo", "production"), "abc1234")).isEmpty();
+	}
+
+	@Test
 	void avroEventsMapToTheDomainWithEveryField() {
 		PipelineEvent event = EventMapping.toDomain(EventMother.deployRequested("d-5").build());
 
@@ -94,6 +112,19 @@ class LedgerTest {
 			.isEqualTo(Stage.ROLLING_OUT);
 		assertThat(EventMapping.toDomain(EventMother.deployFinished("d-5").build()))
 			.isInstanceOfSatisfying(Finished.class, (finished) -> assertThat(finished.endedIn()).isEqualTo("ROLLOUT"));
+	}
+
+	@Test
+	void everyEventSurvivesTheTripToAvroAndBack() {
+		List<org.apache.avro.specific.SpecificRecord> events = List.of(EventMother.deployRequested("d-5").build(),
+				EventMother.tagCreated("d-5").build(), EventMother.buildPassed("d-5").build(),
+				EventMother.rolloutProgress("d-5")
+					.setFailures(List.of(EventMother.failure("i-1", "ValidateService")))
+					.build(),
+				EventMother.deployFinished("d-5").setRequestedAt(null).build());
+
+		assertThat(events)
+			.allSatisfy((event) -> assertThat(EventMapping.toAvro(EventMapping.toDomain(event))).isEqualTo(event));
 	}
 
 	private static Requested requested(String deployId, String eventId, int second) {

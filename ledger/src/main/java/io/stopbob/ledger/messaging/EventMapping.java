@@ -1,6 +1,12 @@
 package io.stopbob.ledger.messaging;
 
 import io.stopbob.events.BuildPassed;
+import io.stopbob.events.DeployKind;
+import io.stopbob.events.DeployOutcome;
+import io.stopbob.events.DeployStage;
+import io.stopbob.events.InstanceCounts;
+import io.stopbob.events.RolloutState;
+import io.stopbob.events.SlackUser;
 import io.stopbob.events.DeployFinished;
 import io.stopbob.events.DeployRequested;
 import io.stopbob.events.EventMeta;
@@ -42,7 +48,7 @@ public final class EventMapping {
 		}
 		if (event instanceof TagCreated tagged) {
 			return new Tagged(meta(tagged.getMeta()), tagged.getSha(), tagged.getTag(), tagged.getReleaseUrl(),
-					tagged.getPreviousTag(), tagged.getPreviousSha());
+					tagged.getPreviousTag(), tagged.getPreviousSha(), Kind.valueOf(tagged.getKind().name()));
 		}
 		if (event instanceof BuildPassed built) {
 			return new Built(meta(built.getMeta()), built.getSha(), built.getTag(), built.getCiProvider(),
@@ -66,6 +72,93 @@ public final class EventMapping {
 					finished.getStage().name(), finished.getReason(), finished.getSha(), finished.getDurationMillis());
 		}
 		throw new IllegalArgumentException(event.getSchema().getFullName() + " is not a pipeline event");
+	}
+
+	/** The domain event as the Avro record its topic carries. */
+	public static SpecificRecord toAvro(PipelineEvent event) {
+		EventMeta meta = avroMeta(event.meta());
+		if (event instanceof Requested requested) {
+			return DeployRequested.newBuilder()
+				.setMeta(meta)
+				.setSha(requested.sha())
+				.setKind(DeployKind.valueOf(requested.kind().name()))
+				.setRequestedBy(SlackUser.newBuilder()
+					.setId(requested.requestedBy().id())
+					.setName(requested.requestedBy().name())
+					.build())
+				.setSlackChannel((requested.thread() != null) ? requested.thread().channel() : null)
+				.setSlackThreadTs((requested.thread() != null) ? requested.thread().ts() : null)
+				.setReason(requested.reason())
+				.build();
+		}
+		if (event instanceof Tagged tagged) {
+			return TagCreated.newBuilder()
+				.setMeta(meta)
+				.setSha(tagged.sha())
+				.setTag(tagged.tag())
+				.setReleaseUrl(tagged.releaseUrl())
+				.setPreviousTag(tagged.previousTag())
+				.setPreviousSha(tagged.previousSha())
+				.setKind(DeployKind.valueOf(tagged.kind().name()))
+				.build();
+		}
+		if (event instanceof Built built) {
+			return BuildPassed.newBuilder()
+				.setMeta(meta)
+				.setSha(built.sha())
+				.setTag(built.tag())
+				.setCiProvider(built.ciProvider())
+				.setChecks(built.checks())
+				.setBuildUrl(built.buildUrl())
+				.setReused(built.reused())
+				.build();
+		}
+		if (event instanceof Progressed progress) {
+			return RolloutProgress.newBuilder()
+				.setMeta(meta)
+				.setBackendDeploymentId(progress.backendDeploymentId())
+				.setState(RolloutState.valueOf(progress.state()))
+				.setInstances(InstanceCounts.newBuilder()
+					.setTotal(progress.instances().total())
+					.setSucceeded(progress.instances().succeeded())
+					.setFailed(progress.instances().failed())
+					.setInProgress(progress.instances().inProgress())
+					.setPending(progress.instances().pending())
+					.build())
+				.setCurrentBatch(progress.batch())
+				.setBatchCount(progress.batches())
+				.setFailures(progress.failures()
+					.stream()
+					.map((failure) -> io.stopbob.events.InstanceFailure.newBuilder()
+						.setInstanceId(failure.instanceId())
+						.setLifecycleEvent(failure.lifecycleEvent())
+						.setMessage(failure.message())
+						.build())
+					.toList())
+				.setMessage(progress.message())
+				.build();
+		}
+		Finished finished = (Finished) event;
+		return DeployFinished.newBuilder()
+			.setMeta(meta)
+			.setOutcome(DeployOutcome.valueOf(finished.outcome().name()))
+			.setStage(DeployStage.valueOf(finished.endedIn()))
+			.setReason(finished.reason())
+			.setSha(finished.sha())
+			.setRequestedAt(null)
+			.setDurationMillis(finished.durationMillis())
+			.build();
+	}
+
+	private static EventMeta avroMeta(Meta meta) {
+		return EventMeta.newBuilder()
+			.setEventId(meta.eventId())
+			.setDeployId(meta.deployId())
+			.setApp(meta.target().app())
+			.setEnvironment(meta.target().environment())
+			.setOccurredAt(meta.occurredAt())
+			.setProducer(meta.producer())
+			.build();
 	}
 
 	private static Meta meta(EventMeta meta) {

@@ -1,14 +1,18 @@
 package io.stopbob.ledger.messaging;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import org.springframework.kafka.listener.ConsumerSeekAware;
+import org.springframework.kafka.support.Acknowledgment;
 
 /**
  * Restores a consumer's per-target state when it is given partitions: each assigned
@@ -29,6 +33,12 @@ public class PartitionRestore implements ConsumerSeekAware {
 
 	private final Map<TopicPartition, Long> replayedTo = new ConcurrentHashMap<>();
 
+	/**
+	 * New records that came while a replay was still running; only touched by the
+	 * consumer thread.
+	 */
+	private final List<Held> held = new ArrayList<>();
+
 	@Override
 	public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
 		assignments.forEach((partition, position) -> {
@@ -41,8 +51,40 @@ public class PartitionRestore implements ConsumerSeekAware {
 		callback.seekToBeginning(assignments.keySet());
 	}
 
+	/**
+	 * Hands the record to the handler with its mode, holding new records back until the
+	 * replay of every assigned partition is done; acks each record handled live.
+	 */
+	public <K, V> void accept(ConsumerRecord<K, V> record, Acknowledgment ack,
+			BiConsumer<ConsumerRecord<K, V>, Mode> handler) {
+		Mode mode = classify(record);
+		if (mode == Mode.REPLAY) {
+			handler.accept(record, mode);
+		}
+		else if (caughtUp() && this.held.isEmpty()) {
+			handler.accept(record, mode);
+			ack.acknowledge();
+		}
+		else {
+			this.held.add(new Held(record, ack, mode));
+		}
+		if (!this.held.isEmpty() && caughtUp()) {
+			List<Held> ready = List.copyOf(this.held);
+			this.held.clear();
+			for (Held waiting : ready) {
+				@SuppressWarnings("unchecked")
+				ConsumerRecord<K, V> waitingRecord = (ConsumerRecord<K, V>) waiting.record();
+				handler.accept(waitingRecord, waiting.mode());
+				waiting.ack().acknowledge();
+			}
+		}
+	}
+
 	@Override
 	public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+		// Held records are not acked, so the partitions' next owner gets them again.
+		this.held.removeIf((waiting) -> partitions
+			.contains(new TopicPartition(waiting.record().topic(), waiting.record().partition())));
 		partitions.forEach((partition) -> {
 			this.liveFrom.remove(partition);
 			this.awaitingFirstLive.remove(partition);
@@ -73,6 +115,9 @@ public class PartitionRestore implements ConsumerSeekAware {
 			.stream()
 			.allMatch((entry) -> entry.getValue() == 0
 					|| this.replayedTo.getOrDefault(entry.getKey(), -1L) >= entry.getValue() - 1);
+	}
+
+	private record Held(ConsumerRecord<?, ?> record, Acknowledgment ack, Mode mode) {
 	}
 
 	/** How a record is to be handled. */

@@ -80,7 +80,10 @@ public class BusAutoConfiguration {
 	KafkaAdmin.NewTopics pipelineTopics(BusProperties properties) {
 		List<NewTopic> topics = new ArrayList<>();
 		for (String topic : Topics.pipeline()) {
-			topics.add(new NewTopic(topic, Optional.of(properties.partitions()), properties.replicas()));
+			// The log is the system's memory: state is rebuilt from it, so nothing
+			// expires.
+			topics.add(new NewTopic(topic, Optional.of(properties.partitions()), properties.replicas())
+				.configs(Map.of("retention.ms", "-1")));
 			topics.add(new NewTopic(Topics.deadLetter(topic), Optional.of(properties.partitions()),
 					properties.replicas()));
 		}
