@@ -36,11 +36,8 @@ class PipelineListener implements ConsumerSeekAware {
 			Topics.BUILD_PASSED, Topics.ROLLOUT_PROGRESS, Topics.DEPLOY_FINISHED },
 			properties = "enable.auto.commit=false")
 	void on(ConsumerRecord<String, SpecificRecord> record, Acknowledgment ack) {
-		PartitionRestore.Mode mode = this.restore.classify(record);
-		this.reporter.on(EventMapping.toDomain(record.value()), Delivery.valueOf(mode.name()));
-		if (mode != PartitionRestore.Mode.REPLAY) {
-			ack.acknowledge();
-		}
+		this.restore.accept(record, ack, (accepted, mode) -> this.reporter.on(EventMapping.toDomain(accepted.value()),
+				Delivery.valueOf(mode.name())));
 	}
 
 	/** True once the threads' state is rebuilt up to where this instance took over. */
