@@ -1,0 +1,86 @@
+package io.stopbob.tagger.config;
+
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.stopbob.ledger.Ledger;
+import io.stopbob.platform.catalog.Catalog;
+import io.stopbob.tagger.ci.CiGate;
+import io.stopbob.tagger.ci.CiStatus;
+import io.stopbob.tagger.github.GitHubAdapters;
+import io.stopbob.tagger.local.CommandCi;
+import io.stopbob.tagger.local.JGitGitHost;
+import io.stopbob.tagger.tagging.GitHost;
+import io.stopbob.tagger.tagging.PipelineEvents;
+import io.stopbob.tagger.tagging.TagRelease;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The use cases, and GitHub or the local adapters depending on whether a token is set.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(TaggerProperties.class)
+class TaggerConfiguration {
+
+	@Bean
+	Clock clock() {
+		return Clock.systemUTC();
+	}
+
+	@Bean
+	Ledger ledger() {
+		return new Ledger();
+	}
+
+	@Bean
+	GitHubAdapters gitHubAdapters(TaggerProperties properties) {
+		TaggerProperties.GitHub github = properties.github();
+		return github.local() ? null : new GitHubAdapters(github.token(), github.apiUrl(), github.attempts(),
+				github.backoff(), github.maxWait());
+	}
+
+	@Bean
+	GitHost gitHost(TaggerProperties properties,
+			org.springframework.beans.factory.ObjectProvider<GitHubAdapters> github) {
+		return properties.github().local() ? new JGitGitHost() : github.getObject().gitHost();
+	}
+
+	@Bean(destroyMethod = "shutdownNow")
+	ExecutorService localCiRunner() {
+		return Executors.newFixedThreadPool(2);
+	}
+
+	@Bean
+	CiStatus ciStatus(TaggerProperties properties,
+			org.springframework.beans.factory.ObjectProvider<GitHubAdapters> github, ExecutorService localCiRunner) {
+		return properties.github().local()
+				? new CommandCi(properties.ci().workDir(), properties.ci().commandTimeout(), localCiRunner)
+				: github.getObject().ciStatus();
+	}
+
+	@Bean(destroyMethod = "shutdownNow")
+	ScheduledExecutorService ciPolls() {
+		return Executors.newScheduledThreadPool(2);
+	}
+
+	@Bean
+	CiGate ciGate(Catalog catalog, Ledger ledger, CiStatus ciStatus, PipelineEvents events,
+			ScheduledExecutorService ciPolls, Clock clock, TaggerProperties properties,
+			@Value("${spring.application.name}") String producer) {
+		return new CiGate(catalog, ledger, ciStatus, events, ciPolls, clock, properties.ci().pollInterval(),
+				properties.ci().maxPollInterval(), producer);
+	}
+
+	@Bean
+	TagRelease tagRelease(Catalog catalog, Ledger ledger, GitHost gitHost, PipelineEvents events, CiGate ciGate,
+			Clock clock, @Value("${spring.application.name}") String producer) {
+		return new TagRelease(catalog, ledger, gitHost, events, ciGate, clock, producer);
+	}
+
+}

@@ -1,0 +1,48 @@
+package io.stopbob.tagger.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of release-tagger. Secrets come from the environment ({@code GITHUB_TOKEN},
+ * {@code GITHUB_WEBHOOK_SECRET}); with no token the local adapters (JGit, command CI) are
+ * used.
+ */
+@ConfigurationProperties("stop.tagger")
+public record TaggerProperties(@DefaultValue GitHub github, @DefaultValue Ci ci) {
+
+	/**
+	 * @param token personal access token or GitHub App installation token; empty means
+	 * local mode
+	 * @param apiUrl REST API base ({@code https://<host>/api/v3} for GitHub Enterprise)
+	 * @param webhookSecret verifies {@code /webhooks/github}; empty turns webhooks off
+	 * (the poller still works)
+	 * @param attempts calls in all for one GitHub request, the first included
+	 * @param backoff pause before the first retry, doubled each time
+	 * @param maxWait the longest pause, also the longest rate-limit wait before the
+	 * deploy fails
+	 */
+	public record GitHub(String token, @DefaultValue("https://api.github.com") String apiUrl, String webhookSecret,
+			@DefaultValue("4") int attempts, @DefaultValue("1s") Duration backoff,
+			@DefaultValue("60s") Duration maxWait) {
+
+		public boolean local() {
+			return this.token == null || this.token.isBlank();
+		}
+
+	}
+
+	/**
+	 * @param pollInterval first pause between CI checks; grows by half each time
+	 * @param maxPollInterval the longest pause between CI checks
+	 * @param workDir where the local CI checks out tags and writes build logs
+	 * @param commandTimeout the longest a local CI command may run
+	 */
+	public record Ci(@DefaultValue("5s") Duration pollInterval, @DefaultValue("60s") Duration maxPollInterval,
+			@DefaultValue(".stop/ci") Path workDir, @DefaultValue("30m") Duration commandTimeout) {
+	}
+
+}

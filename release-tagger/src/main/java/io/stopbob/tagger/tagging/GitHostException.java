@@ -1,0 +1,21 @@
+package io.stopbob.tagger.tagging;
+
+/**
+ * The git host refused or failed. {@link #permanent()} when retrying cannot help (bad
+ * credentials, no access, no such repository); the message says what a person can do
+ * about it.
+ */
+public class GitHostException extends RuntimeException {
+
+	private final boolean permanent;
+
+	public GitHostException(String message, boolean permanent, Throwable cause) {
+		super(message, cause);
+		this.permanent = permanent;
+	}
+
+	public boolean permanent() {
+		return this.permanent;
+	}
+
+}

@@ -1,0 +1,151 @@
+package io.stopbob.tagger.tagging;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import io.stopbob.ledger.Deploy;
+import io.stopbob.ledger.Ledger;
+import io.stopbob.ledger.PipelineEvent.Finished;
+import io.stopbob.ledger.PipelineEvent.Meta;
+import io.stopbob.ledger.PipelineEvent.Outcome;
+import io.stopbob.ledger.PipelineEvent.Requested;
+import io.stopbob.ledger.PipelineEvent.Tagged;
+import io.stopbob.platform.catalog.App;
+import io.stopbob.platform.catalog.Environment;
+import io.stopbob.platform.catalog.Catalog;
+import io.stopbob.tagger.ci.CiGate;
+import io.stopbob.tagger.tagging.GitHost.CommitSummary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A deploy becomes a release: the target's lock (one deploy in flight per target, decided
+ * by the consumer that owns the target's partition), a SHA the repository has, an
+ * annotated tag and a release listing what changed since the target's last good release.
+ * Every step can run twice and make nothing twice: the tag name and the event ids come
+ * from the deploy itself.
+ */
+public class TagRelease {
+
+	private static final Logger log = LoggerFactory.getLogger(TagRelease.class);
+
+	/** Commits listed on a target's first release. */
+	static final int FIRST_RELEASE_COMMITS = 20;
+
+	private final Catalog catalog;
+
+	private final Ledger ledger;
+
+	private final GitHost git;
+
+	private final PipelineEvents events;
+
+	private final CiGate ciGate;
+
+	private final Clock clock;
+
+	private final String producer;
+
+	public TagRelease(Catalog catalog, Ledger ledger, GitHost git, PipelineEvents events, CiGate ciGate, Clock clock,
+			String producer) {
+		this.catalog = catalog;
+		this.ledger = ledger;
+		this.git = git;
+		this.events = events;
+		this.ciGate = ciGate;
+		this.clock = clock;
+		this.producer = producer;
+	}
+
+	/** Handles a request already applied to the ledger. */
+	public void requested(Requested request) {
+		log.info("deploy {} of {} at {} requested by {}", request.deployId(), request.meta().target(), request.sha(),
+				request.requestedBy().name());
+		Deploy deploy = this.ledger.find(request.deployId()).orElseThrow();
+		if (deploy.finished()) {
+			return;
+		}
+		if (deploy.tag().isPresent()) {
+			this.ciGate.watch(deploy);
+			return;
+		}
+		Optional<App> app = this.catalog.app(request.meta().target().app());
+		Optional<Environment> environment = app
+			.flatMap((found) -> found.environment(request.meta().target().environment()));
+		if (environment.isEmpty()) {
+			finish(deploy, Outcome.REJECTED, "REQUEST", request.meta().target() + " is not in the catalog");
+			return;
+		}
+		List<Deploy> busy = this.ledger.inFlightBesides(deploy.target(), deploy.deployId());
+		if (!busy.isEmpty()) {
+			finish(deploy, Outcome.REJECTED, "REQUEST", busyReason(busy.get(0)));
+			return;
+		}
+		String repository = app.get().repository();
+		try {
+			Optional<String> sha = this.git.resolveCommit(repository, request.sha());
+			if (sha.isEmpty()) {
+				finish(deploy, Outcome.REJECTED, "REQUEST",
+						"commit " + request.sha() + " does not exist in " + repository + " (pushed yet?)");
+				return;
+			}
+			tag(deploy, request, repository, environment.get(), sha.get());
+		}
+		catch (GitHostException ex) {
+			finish(deploy, Outcome.FAILED, "TAG", ex.getMessage());
+		}
+	}
+
+	private void tag(Deploy deploy, Requested request, String repository, Environment environment, String sha) {
+		String tag = ReleaseNames.tag(environment.tagPrefix(), request.meta().occurredAt(), sha);
+		Optional<Deploy> previous = this.ledger.lastSucceeded(deploy.target());
+		Optional<Tagged> previousTag = previous.flatMap(Deploy::tag);
+		List<CommitSummary> commits = this.git.commitsBetween(repository, previousTag.map(Tagged::tag).orElse(null),
+				sha);
+		String body = releaseBody(commits, previousTag, request);
+		String url = this.git.release(repository, new GitHost.ReleaseRequest(tag, sha,
+				"Deploy " + deploy.deployId() + " of " + deploy.target() + " asked by " + request.requestedBy().name(),
+				deploy.target().app() + " " + tag, body));
+		Tagged tagged = new Tagged(meta(deploy, "tag-created"), sha, tag, url,
+				previousTag.map(Tagged::tag).orElse(null), previousTag.map(Tagged::sha).orElse(null), request.kind());
+		this.events.publish(tagged);
+		this.ledger.apply(tagged);
+		log.info("deploy {} tagged {} ({})", deploy.deployId(), tag, url);
+		this.ciGate.watch(deploy);
+	}
+
+	private static String releaseBody(List<CommitSummary> commits, Optional<Tagged> previous, Requested request) {
+		String heading = previous.map((tag) -> "Changes since " + tag.tag() + ":")
+			.orElse("First release of this target; the last " + FIRST_RELEASE_COMMITS + " commits:");
+		List<CommitSummary> listed = previous.isPresent() ? commits
+				: commits.subList(Math.max(0, commits.size() - FIRST_RELEASE_COMMITS), commits.size());
+		return heading + "\n\n" + listed.stream()
+			.map((commit) -> "- " + commit.title() + " (" + commit.sha().substring(0, 7) + ", " + commit.author() + ")")
+			.collect(Collectors.joining("\n")) + ((request.reason() != null) ? "\n\nReason: " + request.reason() : "");
+	}
+
+	private static String busyReason(Deploy busy) {
+		return busy.target() + " is busy: " + busy.request().map((r) -> r.requestedBy().name()).orElse("someone")
+				+ " is deploying "
+				+ busy.request().map((r) -> r.sha().substring(0, Math.min(7, r.sha().length()))).orElse("?") + " ("
+				+ busy.deployId() + ") since " + busy.requestedAt().map(Object::toString).orElse("?");
+	}
+
+	private void finish(Deploy deploy, Outcome outcome, String stage, String reason) {
+		Finished finished = new Finished(meta(deploy, "finished"), outcome, stage, reason,
+				deploy.request().map(Requested::sha).orElse(null),
+				deploy.requestedAt().map((at) -> Duration.between(at, this.clock.instant()).toMillis()).orElse(null));
+		this.events.publish(finished);
+		this.ledger.apply(finished);
+		log.info("deploy {} {} at {}: {}", deploy.deployId(), outcome, stage, reason);
+	}
+
+	private Meta meta(Deploy deploy, String what) {
+		return new Meta(ReleaseNames.eventId(deploy.deployId(), what), deploy.deployId(), deploy.target(),
+				this.clock.instant(), this.producer);
+	}
+
+}
