@@ -8,6 +8,8 @@ import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.SlackApiTextResponse;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.stopbob.platform.retry.Retrying;
+import io.stopbob.platform.retry.Retrying.Retry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,13 +31,13 @@ public class SlackApi {
 
 	private final MethodsClient client;
 
-	private final SlackProperties.Retry retry;
+	private final Retrying retrying;
 
 	private final MeterRegistry meters;
 
 	public SlackApi(MethodsClient client, SlackProperties.Retry retry, MeterRegistry meters) {
 		this.client = client;
-		this.retry = retry;
+		this.retrying = new Retrying(retry.attempts(), retry.backoff(), retry.maxWait());
 		this.meters = meters;
 	}
 
@@ -46,39 +48,37 @@ public class SlackApi {
 	 * @throws SlackCallException when Slack refuses for good or keeps failing
 	 */
 	public <T extends SlackApiTextResponse> T call(String method, String deployId, Call<T> call) {
-		Duration backoff = this.retry.backoff();
-		String last = "no attempt";
-		for (int attempt = 1; attempt <= this.retry.attempts(); attempt++) {
-			Duration wait = backoff;
-			try {
-				T response = call.on(this.client);
-				if (response.isOk()) {
-					return response;
-				}
-				last = response.getError();
-				if (PERMANENT.contains(last)) {
-					fail(method, deployId, last);
-					throw new SlackCallException(method, last, false);
-				}
-			}
-			catch (SlackApiException ex) {
-				last = "HTTP " + ex.getResponse().code();
-				if (ex.getResponse().code() == 429) {
-					wait = retryAfter(ex, backoff);
-				}
-			}
-			catch (IOException ex) {
-				last = ex.getClass().getSimpleName() + ": " + ex.getMessage();
-			}
-			if (attempt < this.retry.attempts()) {
-				log.warn("Slack {} for deploy {} failed ({}), attempt {} of {}; retrying in {} ms", method, deployId,
-						last, attempt, this.retry.attempts(), wait.toMillis());
-				sleep(wait);
-				backoff = min(backoff.multipliedBy(2), this.retry.maxWait());
-			}
+		try {
+			return this.retrying.call("Slack " + method + " for deploy " + deployId, () -> attempt(method, call));
 		}
-		fail(method, deployId, last);
-		throw new SlackCallException(method, last, true);
+		catch (SlackCallException ex) {
+			fail(method, deployId, ex.error());
+			throw ex;
+		}
+		catch (Retrying.GaveUp ex) {
+			fail(method, deployId, ex.reason());
+			throw new SlackCallException(method, ex.reason(), true);
+		}
+	}
+
+	private <T extends SlackApiTextResponse> T attempt(String method, Call<T> call) throws Retry {
+		try {
+			T response = call.on(this.client);
+			if (response.isOk()) {
+				return response;
+			}
+			if (PERMANENT.contains(response.getError())) {
+				throw new SlackCallException(method, response.getError(), false);
+			}
+			throw new Retry(response.getError());
+		}
+		catch (SlackApiException ex) {
+			int code = ex.getResponse().code();
+			throw new Retry("HTTP " + code, (code == 429) ? retryAfter(ex) : null);
+		}
+		catch (IOException ex) {
+			throw new Retry(ex.getClass().getSimpleName() + ": " + ex.getMessage());
+		}
 	}
 
 	private void fail(String method, String deployId, String error) {
@@ -86,29 +86,10 @@ public class SlackApi {
 		this.meters.counter("stop.slack.failures", "method", method).increment();
 	}
 
-	private Duration retryAfter(SlackApiException ex, Duration fallback) {
+	private static Duration retryAfter(SlackApiException ex) {
 		String header = ex.getResponse().header("Retry-After");
-		try {
-			return (header != null) ? min(Duration.ofSeconds(Long.parseLong(header.trim())), this.retry.maxWait())
-					: fallback;
-		}
-		catch (NumberFormatException notSeconds) {
-			return fallback;
-		}
-	}
-
-	private static Duration min(Duration a, Duration b) {
-		return (a.compareTo(b) <= 0) ? a : b;
-	}
-
-	private static void sleep(Duration wait) {
-		try {
-			Thread.sleep(wait.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new SlackCallException("sleep", "interrupted", true);
-		}
+		return (header != null && header.trim().matches("\\d+")) ? Duration.ofSeconds(Long.parseLong(header.trim()))
+				: null;
 	}
 
 	/** One Web API call. */

@@ -29,16 +29,6 @@ import org.springframework.context.annotation.Configuration;
 class TaggerConfiguration {
 
 	@Bean
-	Clock clock() {
-		return Clock.systemUTC();
-	}
-
-	@Bean
-	Ledger ledger() {
-		return new Ledger();
-	}
-
-	@Bean
 	GitHubAdapters gitHubAdapters(TaggerProperties properties) {
 		TaggerProperties.GitHub github = properties.github();
 		return github.local() ? null : new GitHubAdapters(github.token(), github.apiUrl(), github.attempts(),

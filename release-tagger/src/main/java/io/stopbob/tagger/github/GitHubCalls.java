@@ -5,14 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
+import io.stopbob.platform.retry.Retrying;
+import io.stopbob.platform.retry.Retrying.Retry;
 import io.stopbob.tagger.tagging.GitHostException;
 import org.kohsuke.github.GHFileNotFoundException;
 import org.kohsuke.github.GitHubAbuseLimitHandler;
 import org.kohsuke.github.GitHubRateLimitHandler;
 import org.kohsuke.github.HttpException;
 import org.kohsuke.github.connector.GitHubConnectorResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Calls GitHub with the retries GitHub asks for: 5xx and connection failures back off,
@@ -22,17 +22,12 @@ import org.slf4j.LoggerFactory;
  */
 class GitHubCalls {
 
-	private static final Logger log = LoggerFactory.getLogger(GitHubCalls.class);
-
-	private final int attempts;
-
-	private final Duration backoff;
+	private final Retrying retrying;
 
 	private final Duration maxWait;
 
 	GitHubCalls(int attempts, Duration backoff, Duration maxWait) {
-		this.attempts = attempts;
-		this.backoff = backoff;
+		this.retrying = new Retrying(attempts, backoff, maxWait);
 		this.maxWait = maxWait;
 	}
 
@@ -51,79 +46,61 @@ class GitHubCalls {
 	}
 
 	private <T> T run(String what, Call<T> call, boolean absentIsAnswer) {
-		Duration wait = this.backoff;
-		String last = "";
-		for (int attempt = 1; attempt <= this.attempts; attempt++) {
-			Duration pause = wait;
-			try {
-				try {
-					return call.run();
-				}
-				catch (IOException ex) {
-					// The client may wrap what the rate-limit handlers throw; the wait is
-					// what counts.
-					RateLimited limited = rateLimited(ex);
-					if (limited == null) {
-						throw ex;
-					}
-					last = "rate limited";
-					pause = limited.retryAfter;
-					if (pause.compareTo(this.maxWait) > 0) {
-						throw new GitHostException("GitHub rate limit for " + what + " lasts until "
-								+ Instant.now().plus(pause) + "; try later", false, ex);
-					}
-				}
-			}
-			catch (GHFileNotFoundException ex) {
-				if (absentIsAnswer) {
-					throw new NotFound();
-				}
-				throw new GitHostException(what + ": GitHub answered 404 (the repository or ref does not exist, "
-						+ "or the token cannot see it)", true, ex);
-			}
-			catch (HttpException ex) {
-				int code = ex.getResponseCode();
-				if (code == 401) {
-					throw new GitHostException(
-							what + ": GitHub rejected the token (401); check GITHUB_TOKEN or the app installation",
-							true, ex);
-				}
-				if (code == 403) {
-					throw new GitHostException(what + ": GitHub refused (403); the token needs contents: write on the "
-							+ "repository (and checks/statuses: read)", true, ex);
-				}
-				if (code == 404) {
-					if (absentIsAnswer) {
-						throw new NotFound();
-					}
-					throw new GitHostException(what + ": GitHub answered 404 (no such repository, or no access)", true,
-							ex);
-				}
-				if (code > 0 && code < 500) {
-					throw new GitHostException(what + ": GitHub answered " + code + ": " + ex.getMessage(), true, ex);
-				}
-				last = "HTTP " + code;
-			}
-			catch (IOException ex) {
-				last = ex.getClass().getSimpleName() + ": " + ex.getMessage();
-			}
-			catch (GitHostException | NotFound ex) {
-				throw ex;
-			}
-			catch (RuntimeException ex) {
-				// The client could not make sense of GitHub's answer: say so rather than
-				// leave the deploy hanging.
-				throw new GitHostException(what + ": GitHub's answer could not be read (" + ex + ")", true, ex);
-			}
-			if (attempt < this.attempts) {
-				log.warn("GitHub {} failed ({}), attempt {} of {}; retrying in {} ms", what, last, attempt,
-						this.attempts, pause.toMillis());
-				sleep(pause);
-				wait = min(wait.multipliedBy(2), this.maxWait);
-			}
+		try {
+			return this.retrying.call("GitHub " + what, () -> attempt(what, call, absentIsAnswer));
 		}
-		throw new GitHostException(what + ": GitHub kept failing (" + last + ") after " + this.attempts + " attempts",
-				false, null);
+		catch (Retrying.GaveUp ex) {
+			throw new GitHostException(what + ": GitHub kept failing (" + ex.reason() + ")", false, ex);
+		}
+	}
+
+	private <T> T attempt(String what, Call<T> call, boolean absentIsAnswer) throws Retry {
+		try {
+			return call.run();
+		}
+		catch (IOException ex) {
+			// The client may wrap what the rate-limit handlers throw; the wait is what
+			// counts.
+			RateLimited limited = rateLimited(ex);
+			if (limited != null) {
+				if (limited.retryAfter.compareTo(this.maxWait) > 0) {
+					throw new GitHostException("GitHub rate limit for " + what + " lasts until "
+							+ Instant.now().plus(limited.retryAfter) + "; try later", false, ex);
+				}
+				throw new Retry("rate limited", limited.retryAfter);
+			}
+			int code = (ex instanceof GHFileNotFoundException) ? 404
+					: (ex instanceof HttpException http) ? http.getResponseCode() : -1;
+			if (code == 404 && absentIsAnswer) {
+				throw new NotFound();
+			}
+			if (code == 401) {
+				throw new GitHostException(
+						what + ": GitHub rejected the token (401); check GITHUB_TOKEN or the app installation", true,
+						ex);
+			}
+			if (code == 403) {
+				throw new GitHostException(what + ": GitHub refused (403); the token needs contents: write on the "
+						+ "repository (and checks/statuses: read)", true, ex);
+			}
+			if (code == 404) {
+				throw new GitHostException(
+						what + ": GitHub answered 404 (no such repository or ref, or the token cannot see it)", true,
+						ex);
+			}
+			if (code > 0 && code < 500) {
+				throw new GitHostException(what + ": GitHub answered " + code + ": " + ex.getMessage(), true, ex);
+			}
+			throw new Retry((code > 0) ? "HTTP " + code : ex.getClass().getSimpleName() + ": " + ex.getMessage());
+		}
+		catch (GitHostException | NotFound ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			// The client could not make sense of GitHub's answer: say so rather than
+			// leave the deploy hanging.
+			throw new GitHostException(what + ": GitHub's answer could not be read (" + ex + ")", true, ex);
+		}
 	}
 
 	/**
@@ -148,15 +125,6 @@ class GitHubCalls {
 		};
 	}
 
-	private static RateLimited rateLimited(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof RateLimited limited) {
-				return limited;
-			}
-		}
-		return null;
-	}
-
 	static Duration waitOf(GitHubConnectorResponse response) {
 		String retryAfter = response.header("Retry-After");
 		if (retryAfter != null && retryAfter.trim().matches("\\d+")) {
@@ -170,18 +138,13 @@ class GitHubCalls {
 		return Duration.ofMinutes(1);
 	}
 
-	private static Duration min(Duration a, Duration b) {
-		return (a.compareTo(b) <= 0) ? a : b;
-	}
-
-	private static void sleep(Duration pause) {
-		try {
-			Thread.sleep(pause.toMillis());
+	private static RateLimited rateLimited(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof RateLimited limited) {
+				return limited;
+			}
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new GitHostException("interrupted while waiting for GitHub", false, ex);
-		}
+		return null;
 	}
 
 	@FunctionalInterface

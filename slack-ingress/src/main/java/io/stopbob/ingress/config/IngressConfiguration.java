@@ -29,16 +29,6 @@ import org.springframework.context.annotation.Configuration;
 class IngressConfiguration {
 
 	@Bean
-	Clock clock() {
-		return Clock.systemUTC();
-	}
-
-	@Bean
-	Ledger ledger() {
-		return new Ledger();
-	}
-
-	@Bean
 	RequestPolicy requestPolicy(Catalog catalog, Ledger ledger, SlackWorkspace slack, Clock clock) {
 		return new RequestPolicy(catalog, ledger, slack, clock);
 	}

@@ -1,0 +1,120 @@
+package io.stopbob.platform.retry;
+
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one retry loop for calls to outside systems: a bounded number of attempts,
+ * exponential backoff with a ceiling, and the outside system's own "try again after"
+ * honoured up to that ceiling. What is not worth retrying is thrown by the attempt itself
+ * and passes straight through.
+ */
+public final class Retrying {
+
+	private static final Logger log = LoggerFactory.getLogger(Retrying.class);
+
+	private final int attempts;
+
+	private final Duration backoff;
+
+	private final Duration maxWait;
+
+	/**
+	 * @param attempts calls in all, the first included
+	 * @param backoff pause before the first retry, doubled each time
+	 * @param maxWait the longest pause, also the cap on a "retry after"
+	 */
+	public Retrying(int attempts, Duration backoff, Duration maxWait) {
+		this.attempts = Math.max(1, attempts);
+		this.backoff = backoff;
+		this.maxWait = maxWait;
+	}
+
+	/**
+	 * Runs the attempt until it returns, throws something other than {@link Retry}, or
+	 * the attempts are spent.
+	 * @param what the call, for logs (e.g. {@code chat.postMessage for deploy d-1})
+	 * @throws GaveUp when every attempt asked to be retried
+	 */
+	public <T> T call(String what, Attempt<T> attempt) {
+		Duration wait = this.backoff;
+		String last = "no attempt";
+		for (int number = 1; number <= this.attempts; number++) {
+			try {
+				return attempt.run();
+			}
+			catch (Retry retry) {
+				last = retry.getMessage();
+				if (number == this.attempts) {
+					break;
+				}
+				Duration pause = (retry.after != null) ? min(retry.after, this.maxWait) : wait;
+				log.warn("{} failed ({}), attempt {} of {}; retrying in {} ms", what, last, number, this.attempts,
+						pause.toMillis());
+				sleep(pause, what);
+				wait = min(wait.multipliedBy(2), this.maxWait);
+			}
+		}
+		throw new GaveUp(what, last, this.attempts);
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
+	}
+
+	private static void sleep(Duration pause, String what) {
+		try {
+			Thread.sleep(pause.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new GaveUp(what, "interrupted", 0);
+		}
+	}
+
+	/** One try of the call. */
+	@FunctionalInterface
+	public interface Attempt<T> {
+
+		T run() throws Retry;
+
+	}
+
+	/**
+	 * This try failed in a way another may not: retry, after {@code after} if the system
+	 * said so.
+	 */
+	public static class Retry extends Exception {
+
+		private final transient Duration after;
+
+		public Retry(String reason) {
+			this(reason, null);
+		}
+
+		public Retry(String reason, Duration after) {
+			super(reason, null, false, false);
+			this.after = after;
+		}
+
+	}
+
+	/** Every attempt failed; the message has the call and the last reason. */
+	public static class GaveUp extends RuntimeException {
+
+		private final String reason;
+
+		GaveUp(String what, String reason, int attempts) {
+			super(what + " kept failing (" + reason + ") after " + attempts + " attempts");
+			this.reason = reason;
+		}
+
+		public String reason() {
+			return this.reason;
+		}
+
+	}
+
+}
