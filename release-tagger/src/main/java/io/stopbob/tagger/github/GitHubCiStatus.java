@@ -25,9 +25,9 @@ class GitHubCiStatus implements CiStatus {
 
 	private final GitHub github;
 
-	private final GitHubCalls calls;
+	private final TaggerCalls calls;
 
-	GitHubCiStatus(GitHub github, GitHubCalls calls) {
+	GitHubCiStatus(GitHub github, TaggerCalls calls) {
 		this.github = github;
 		this.calls = calls;
 	}

@@ -19,9 +19,9 @@ class GitHubGitHost implements GitHost {
 
 	private final GitHub github;
 
-	private final GitHubCalls calls;
+	private final TaggerCalls calls;
 
-	GitHubGitHost(GitHub github, GitHubCalls calls) {
+	GitHubGitHost(GitHub github, TaggerCalls calls) {
 		this.github = github;
 		this.calls = calls;
 	}

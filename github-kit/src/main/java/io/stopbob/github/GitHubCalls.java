@@ -1,4 +1,4 @@
-package io.stopbob.tagger.github;
+package io.stopbob.github;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -7,7 +7,6 @@ import java.util.Optional;
 
 import io.stopbob.platform.retry.Retrying;
 import io.stopbob.platform.retry.Retrying.Retry;
-import io.stopbob.tagger.tagging.GitHostException;
 import org.kohsuke.github.GHFileNotFoundException;
 import org.kohsuke.github.GitHubAbuseLimitHandler;
 import org.kohsuke.github.GitHubRateLimitHandler;
@@ -20,19 +19,19 @@ import org.kohsuke.github.connector.GitHubConnectorResponse;
  * {@code X-RateLimit-Reset}, a bounded number of times and never longer than
  * {@code maxWait}. 401, 403 and 404 fail at once with a reason a person can act on.
  */
-class GitHubCalls {
+public class GitHubCalls {
 
 	private final Retrying retrying;
 
 	private final Duration maxWait;
 
-	GitHubCalls(int attempts, Duration backoff, Duration maxWait) {
+	public GitHubCalls(int attempts, Duration backoff, Duration maxWait) {
 		this.retrying = new Retrying(attempts, backoff, maxWait);
 		this.maxWait = maxWait;
 	}
 
 	/** A call whose 404 means "there is none". */
-	<T> Optional<T> find(String what, Call<T> call) {
+	public <T> Optional<T> find(String what, Call<T> call) {
 		try {
 			return Optional.ofNullable(run(what, call, true));
 		}
@@ -41,7 +40,7 @@ class GitHubCalls {
 		}
 	}
 
-	<T> T call(String what, Call<T> call) {
+	public <T> T call(String what, Call<T> call) {
 		return run(what, call, false);
 	}
 
@@ -50,7 +49,7 @@ class GitHubCalls {
 			return this.retrying.call("GitHub " + what, () -> attempt(what, call, absentIsAnswer));
 		}
 		catch (Retrying.GaveUp ex) {
-			throw new GitHostException(what + ": GitHub kept failing (" + ex.reason() + ")", false, ex);
+			throw new GitHubException(what + ": GitHub kept failing (" + ex.reason() + ")", false, ex);
 		}
 	}
 
@@ -64,7 +63,7 @@ class GitHubCalls {
 			RateLimited limited = rateLimited(ex);
 			if (limited != null) {
 				if (limited.retryAfter.compareTo(this.maxWait) > 0) {
-					throw new GitHostException("GitHub rate limit for " + what + " lasts until "
+					throw new GitHubException("GitHub rate limit for " + what + " lasts until "
 							+ Instant.now().plus(limited.retryAfter) + "; try later", false, ex);
 				}
 				throw new Retry("rate limited", limited.retryAfter);
@@ -75,31 +74,31 @@ class GitHubCalls {
 				throw new NotFound();
 			}
 			if (code == 401) {
-				throw new GitHostException(
+				throw new GitHubException(
 						what + ": GitHub rejected the token (401); check GITHUB_TOKEN or the app installation", true,
 						ex);
 			}
 			if (code == 403) {
-				throw new GitHostException(what + ": GitHub refused (403); the token needs contents: write on the "
+				throw new GitHubException(what + ": GitHub refused (403); the token needs contents: write on the "
 						+ "repository (and checks/statuses: read)", true, ex);
 			}
 			if (code == 404) {
-				throw new GitHostException(
+				throw new GitHubException(
 						what + ": GitHub answered 404 (no such repository or ref, or the token cannot see it)", true,
 						ex);
 			}
 			if (code > 0 && code < 500) {
-				throw new GitHostException(what + ": GitHub answered " + code + ": " + ex.getMessage(), true, ex);
+				throw new GitHubException(what + ": GitHub answered " + code + ": " + ex.getMessage(), true, ex);
 			}
 			throw new Retry((code > 0) ? "HTTP " + code : ex.getClass().getSimpleName() + ": " + ex.getMessage());
 		}
-		catch (GitHostException | NotFound ex) {
+		catch (GitHubException | NotFound ex) {
 			throw ex;
 		}
 		catch (RuntimeException ex) {
 			// The client could not make sense of GitHub's answer: say so rather than
 			// leave the deploy hanging.
-			throw new GitHostException(what + ": GitHub's answer could not be read (" + ex + ")", true, ex);
+			throw new GitHubException(what + ": GitHub's answer could not be read (" + ex + ")", true, ex);
 		}
 	}
 
@@ -107,7 +106,7 @@ class GitHubCalls {
 	 * Turns GitHub's rate-limit answers into a retry here, bounded, instead of the
 	 * library's open-ended wait.
 	 */
-	static GitHubRateLimitHandler rateLimits() {
+	public static GitHubRateLimitHandler rateLimits() {
 		return new GitHubRateLimitHandler() {
 			@Override
 			public void onError(GitHubConnectorResponse response) throws IOException {
@@ -116,7 +115,7 @@ class GitHubCalls {
 		};
 	}
 
-	static GitHubAbuseLimitHandler secondaryRateLimits() {
+	public static GitHubAbuseLimitHandler secondaryRateLimits() {
 		return new GitHubAbuseLimitHandler() {
 			@Override
 			public void onError(GitHubConnectorResponse response) throws IOException {
@@ -148,13 +147,13 @@ class GitHubCalls {
 	}
 
 	@FunctionalInterface
-	interface Call<T> {
+	public interface Call<T> {
 
 		T run() throws IOException;
 
 	}
 
-	static class RateLimited extends IOException {
+	public static class RateLimited extends IOException {
 
 		private final transient Duration retryAfter;
 
@@ -165,7 +164,7 @@ class GitHubCalls {
 
 	}
 
-	private static class NotFound extends RuntimeException {
+	private static final class NotFound extends RuntimeException {
 
 		NotFound() {
 			super(null, null, false, false);
