@@ -45,7 +45,8 @@ class TagCreatedListener implements ConsumerSeekAware {
 		this.meters = meters;
 	}
 
-	@KafkaListener(id = "changelog-poster", topics = Topics.TAG_CREATED, properties = "enable.auto.commit=false")
+	@KafkaListener(id = "changelog-poster", topics = Topics.TAG_CREATED,
+			properties = { PartitionRestore.MANUAL_COMMIT, PartitionRestore.NEW_GROUP_STARTS_AT_END })
 	void on(ConsumerRecord<String, SpecificRecord> record, Acknowledgment ack) {
 		this.restore.accept(record, ack, (accepted, mode) -> {
 			Tagged tagged = (Tagged) EventMapping.toDomain(accepted.value());

@@ -22,10 +22,24 @@ import org.springframework.kafka.support.Acknowledgment;
  * effect. The record at it may have had its side effect without its commit (a crash in
  * between): look for the earlier result first. The rest are new.
  * <p>
+ * A consumer group that has never committed starts live at the end of each partition
+ * ({@link #NEW_GROUP_STARTS_AT_END}): the history before it is replayed for state, never
+ * acted on, so a new service (or a renamed group) does not tag, post or roll out the past
+ * again.
+ * <p>
  * The listener must commit only what it handled live ({@code AckMode.MANUAL_IMMEDIATE},
  * acking live records), so a replay never moves a committed position back.
  */
 public class PartitionRestore implements ConsumerSeekAware {
+
+	/**
+	 * The listener properties that go with this class: commit by hand, a new group starts
+	 * at the end.
+	 */
+	public static final String MANUAL_COMMIT = "enable.auto.commit=false";
+
+	/** See the class comment: without a committed position, the past is history. */
+	public static final String NEW_GROUP_STARTS_AT_END = "auto.offset.reset=latest";
 
 	private final Map<TopicPartition, Long> liveFrom = new ConcurrentHashMap<>();
 

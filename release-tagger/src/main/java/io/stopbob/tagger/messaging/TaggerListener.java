@@ -44,8 +44,10 @@ class TaggerListener implements ConsumerSeekAware {
 		this.ciGate = ciGate;
 	}
 
-	@KafkaListener(id = "release-tagger", topics = { Topics.DEPLOY_REQUESTED, Topics.TAG_CREATED, Topics.BUILD_PASSED,
-			Topics.ROLLOUT_PROGRESS, Topics.DEPLOY_FINISHED }, properties = "enable.auto.commit=false")
+	@KafkaListener(id = "release-tagger",
+			topics = { Topics.DEPLOY_REQUESTED, Topics.TAG_CREATED, Topics.BUILD_PASSED, Topics.ROLLOUT_PROGRESS,
+					Topics.DEPLOY_FINISHED },
+			properties = { PartitionRestore.MANUAL_COMMIT, PartitionRestore.NEW_GROUP_STARTS_AT_END })
 	void on(ConsumerRecord<String, SpecificRecord> record, Acknowledgment ack) {
 		this.restore.accept(record, ack, (accepted, mode) -> {
 			PipelineEvent event = EventMapping.toDomain(accepted.value());

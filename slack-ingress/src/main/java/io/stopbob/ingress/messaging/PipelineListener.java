@@ -32,9 +32,10 @@ class PipelineListener implements ConsumerSeekAware {
 		this.reporter = reporter;
 	}
 
-	@KafkaListener(id = "slack-ingress-threads", topics = { Topics.DEPLOY_REQUESTED, Topics.TAG_CREATED,
-			Topics.BUILD_PASSED, Topics.ROLLOUT_PROGRESS, Topics.DEPLOY_FINISHED },
-			properties = "enable.auto.commit=false")
+	@KafkaListener(id = "slack-ingress-threads",
+			topics = { Topics.DEPLOY_REQUESTED, Topics.TAG_CREATED, Topics.BUILD_PASSED, Topics.ROLLOUT_PROGRESS,
+					Topics.DEPLOY_FINISHED },
+			properties = { PartitionRestore.MANUAL_COMMIT, PartitionRestore.NEW_GROUP_STARTS_AT_END })
 	void on(ConsumerRecord<String, SpecificRecord> record, Acknowledgment ack) {
 		this.restore.accept(record, ack, (accepted, mode) -> this.reporter.on(EventMapping.toDomain(accepted.value()),
 				Delivery.valueOf(mode.name())));
