@@ -1,0 +1,226 @@
+package io.stopbob.rollout.rolling;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import io.stopbob.ledger.Deploy;
+import io.stopbob.ledger.Ledger;
+import io.stopbob.ledger.PipelineEvent;
+import io.stopbob.ledger.PipelineEvent.Built;
+import io.stopbob.ledger.PipelineEvent.Finished;
+import io.stopbob.ledger.PipelineEvent.Meta;
+import io.stopbob.ledger.PipelineEvent.Outcome;
+import io.stopbob.ledger.PipelineEvent.Progressed;
+import io.stopbob.platform.catalog.App;
+import io.stopbob.platform.catalog.Catalog;
+import io.stopbob.platform.catalog.Environment;
+import io.stopbob.platform.catalog.Rollout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rolls a built release out and follows it to its one outcome: progress is published only
+ * when something changed, and the end is {@code SUCCEEDED}, {@code ROLLED_BACK} (naming
+ * what failed where) or {@code FAILED}. Event ids come from the deploy and the state they
+ * report, so a restart that reports the same state again makes no second message.
+ */
+public class FollowRollout {
+
+	private static final Logger log = LoggerFactory.getLogger(FollowRollout.class);
+
+	private final Catalog catalog;
+
+	private final Ledger ledger;
+
+	private final Map<Rollout.Backend, RolloutBackend> backends;
+
+	private final RolloutEvents events;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final Clock clock;
+
+	private final Duration pollInterval;
+
+	private final String producer;
+
+	private final Map<String, Followed> following = new ConcurrentHashMap<>();
+
+	public FollowRollout(Catalog catalog, Ledger ledger, Map<Rollout.Backend, RolloutBackend> backends,
+			RolloutEvents events, ScheduledExecutorService scheduler, Clock clock, Duration pollInterval,
+			String producer) {
+		this.catalog = catalog;
+		this.ledger = ledger;
+		this.backends = backends;
+		this.events = events;
+		this.scheduler = scheduler;
+		this.clock = clock;
+		this.pollInterval = pollInterval;
+		this.producer = producer;
+	}
+
+	/**
+	 * Starts (or, after a restart, finds and follows again) the rollout of a built
+	 * deploy.
+	 */
+	public void built(Deploy deploy) {
+		if (deploy.finished() || deploy.build().isEmpty() || this.following.containsKey(deploy.deployId())) {
+			return;
+		}
+		Optional<RolloutRequest> request = request(deploy);
+		if (request.isEmpty()) {
+			finish(deploy, Outcome.FAILED, deploy.target() + " has no rollout in the catalog");
+			return;
+		}
+		RolloutBackend backend = this.backends.get(request.get().settings().backend());
+		if (backend == null) {
+			finish(deploy, Outcome.FAILED, "no " + request.get().settings().backend() + " backend is configured here");
+			return;
+		}
+		try {
+			String deploymentId = backend.find(request.get()).orElseGet(() -> backend.start(request.get()));
+			log.info("deploy {} rolling out as {} on {}", deploy.deployId(), deploymentId,
+					request.get().settings().backend());
+			Followed followed = new Followed(request.get(), backend, deploymentId);
+			this.following.put(deploy.deployId(), followed);
+			schedule(followed, Duration.ZERO);
+		}
+		catch (RuntimeException ex) {
+			log.error("deploy {} could not start its rollout", deploy.deployId(), ex);
+			finish(deploy, Outcome.FAILED, "the rollout could not start: " + ex.getMessage());
+		}
+	}
+
+	/** Another service ended the deploy: stop its rollout, and put the fleet back. */
+	public void endedElsewhere(String deployId) {
+		Followed followed = this.following.remove(deployId);
+		if (followed != null) {
+			followed.backend().stop(followed.request(), followed.deploymentId());
+		}
+	}
+
+	private void schedule(Followed followed, Duration delay) {
+		long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, this.pollInterval.toMillis() / 5));
+		this.scheduler.schedule(() -> poll(followed), delay.toMillis() + (delay.isZero() ? 0 : jitter),
+				TimeUnit.MILLISECONDS);
+	}
+
+	private void poll(Followed followed) {
+		String deployId = followed.request().deployId();
+		if (!this.following.containsKey(deployId)) {
+			return;
+		}
+		RolloutStatus status;
+		try {
+			status = followed.backend().status(followed.request(), followed.deploymentId());
+		}
+		catch (RuntimeException ex) {
+			log.warn("status of {} for deploy {} unavailable, asking again: {}", followed.deploymentId(), deployId,
+					ex.getMessage());
+			schedule(followed, this.pollInterval.multipliedBy(2));
+			return;
+		}
+		Deploy deploy = this.ledger.find(deployId).orElse(null);
+		if (deploy == null || deploy.finished()) {
+			this.following.remove(deployId);
+			return;
+		}
+		if (!status.equals(followed.last)) {
+			followed.last = status;
+			publish(progress(deploy, followed, status));
+		}
+		if (!status.finished()) {
+			schedule(followed, this.pollInterval);
+			return;
+		}
+		this.following.remove(deployId);
+		switch (status.state()) {
+			case SUCCEEDED -> finish(deploy, Outcome.SUCCEEDED, null);
+			case ROLLED_BACK -> finish(deploy, Outcome.ROLLED_BACK, failures(status));
+			default -> finish(deploy, Outcome.FAILED, failures(status));
+		}
+	}
+
+	private Progressed progress(Deploy deploy, Followed followed, RolloutStatus status) {
+		var counts = status.instances();
+		String eventId = deploy.deployId() + ":progress:" + status.state() + ":" + counts.succeeded() + ":"
+				+ counts.failed() + ":" + counts.inProgress() + ":" + counts.pending();
+		return new Progressed(
+				new Meta(eventId, deploy.deployId(), deploy.target(), this.clock.instant(), this.producer),
+				followed.deploymentId(), status.state().name(), counts, status.batch(), status.batches(),
+				status.failures(), status.message());
+	}
+
+	private static String failures(RolloutStatus status) {
+		String where = status.failures()
+			.stream()
+			.map((failure) -> failure.instanceId() + " failed "
+					+ ((failure.lifecycleEvent() != null) ? failure.lifecycleEvent() : "its deployment")
+					+ ((failure.message() != null) ? " (" + failure.message() + ")" : ""))
+			.collect(Collectors.joining("; "));
+		return (where.isEmpty() ? "" : where + ". ") + ((status.message() != null) ? status.message() : "");
+	}
+
+	private void finish(Deploy deploy, Outcome outcome, String reason) {
+		Finished finished = new Finished(
+				new Meta(deploy.deployId() + ":finished", deploy.deployId(), deploy.target(), this.clock.instant(),
+						this.producer),
+				outcome, "ROLLOUT", (reason != null && !reason.isBlank()) ? reason.strip() : null,
+				deploy.build().map(Built::sha).orElse(null),
+				deploy.requestedAt().map((at) -> Duration.between(at, this.clock.instant()).toMillis()).orElse(null));
+		publish(finished);
+		log.info("deploy {} {}{}", deploy.deployId(), outcome, (reason != null) ? ": " + reason : "");
+	}
+
+	private void publish(PipelineEvent event) {
+		this.events.publish(event);
+		this.ledger.apply(event);
+	}
+
+	private Optional<RolloutRequest> request(Deploy deploy) {
+		Optional<App> app = this.catalog.app(deploy.target().app());
+		Optional<Environment> environment = app.flatMap((found) -> found.environment(deploy.target().environment()));
+		Built build = deploy.build().orElseThrow();
+		return environment.map((env) -> new RolloutRequest(deploy.deployId(), deploy.target(), build.sha(), build.tag(),
+				app.get().repository(), env.rollout()));
+	}
+
+	/** A rollout being followed, and the last status published for it. */
+	private static final class Followed {
+
+		private final RolloutRequest request;
+
+		private final RolloutBackend backend;
+
+		private final String deploymentId;
+
+		private RolloutStatus last;
+
+		Followed(RolloutRequest request, RolloutBackend backend, String deploymentId) {
+			this.request = request;
+			this.backend = backend;
+			this.deploymentId = deploymentId;
+		}
+
+		RolloutRequest request() {
+			return this.request;
+		}
+
+		RolloutBackend backend() {
+			return this.backend;
+		}
+
+		String deploymentId() {
+			return this.deploymentId;
+		}
+
+	}
+
+}

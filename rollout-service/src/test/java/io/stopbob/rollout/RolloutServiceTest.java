@@ -1,0 +1,104 @@
+package io.stopbob.rollout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import io.stopbob.events.BuildPassed;
+import io.stopbob.events.DeployFinished;
+import io.stopbob.events.DeployOutcome;
+import io.stopbob.events.DeployStage;
+import io.stopbob.events.RolloutProgress;
+import io.stopbob.events.RolloutState;
+import io.stopbob.ledger.Target;
+import io.stopbob.platform.bus.EventPublisher;
+import io.stopbob.rollout.local.LocalFleet;
+import io.stopbob.schemas.EventMother;
+import io.stopbob.schemas.Events;
+import io.stopbob.schemas.Topics;
+import io.stopbob.testkit.Listeners;
+import io.stopbob.testkit.ServiceTest;
+import io.stopbob.testkit.TopicProbe;
+import org.apache.avro.specific.SpecificRecord;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * rollout-service whole with the local fleet: real HTTP instances on loopback, a real git
+ * repository whose last commit fails its health check. The module's test classes extend
+ * this, so they share one Spring context.
+ */
+@ServiceTest
+abstract class RolloutServiceTest {
+
+	protected static final Path WORK;
+
+	protected static final String GOOD;
+
+	protected static final String BAD;
+
+	static {
+		try {
+			WORK = Files.createTempDirectory("rollout-test");
+			Path repo = WORK.resolve("demo");
+			try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+				PersonIdent bob = new PersonIdent("Bob", "bob@example.com");
+				Files.writeString(repo.resolve("VERSION"), "1");
+				git.add().addFilepattern(".").call();
+				GOOD = git.commit().setMessage("Good").setAuthor(bob).setCommitter(bob).call().name();
+				Files.writeString(repo.resolve(".stop-health"), "fail\n");
+				git.add().addFilepattern(".").call();
+				BAD = git.commit().setMessage("Fails its health check").setAuthor(bob).setCommitter(bob).call().name();
+			}
+			Files.writeString(WORK.resolve("catalog.yml"), """
+					apps:
+					  demo:
+					    repository: %s
+					    deploy-channel: C0DEPLOYS
+					    changelog-channel: C0CHANGES
+					    environments:
+					      staging:
+					        tag-prefix: staging-
+					        rollout:
+					          backend: local
+					          local: { instances: 4, health-timeout: 1s }
+					""".formatted(repo));
+		}
+		catch (Exception ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	@Autowired
+	protected EventPublisher publisher;
+
+	@Autowired
+	protected EmbeddedKafkaBroker broker;
+
+	@Autowired
+	protected LocalFleet fleet;
+
+	@DynamicPropertySource
+	static void localFleet(DynamicPropertyRegistry registry) {
+		registry.add("stop.catalog.location", () -> "file:" + WORK.resolve("catalog.yml"));
+		registry.add("stop.rollout.poll-interval", () -> "100ms");
+	}
+
+	@BeforeEach
+	void listenersHaveTheirPartitions(@Autowired KafkaListenerEndpointRegistry registry) {
+		Listeners.awaitAssigned(registry);
+	}
+
+}
