@@ -6,34 +6,24 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-import io.stopbob.events.BuildPassed;
 import io.stopbob.events.DeployFinished;
-import io.stopbob.events.DeployOutcome;
-import io.stopbob.events.DeployStage;
 import io.stopbob.events.RolloutProgress;
-import io.stopbob.events.RolloutState;
-import io.stopbob.ledger.Target;
 import io.stopbob.platform.bus.EventPublisher;
 import io.stopbob.rollout.local.LocalFleet;
-import io.stopbob.schemas.EventMother;
 import io.stopbob.schemas.Events;
 import io.stopbob.schemas.Topics;
 import io.stopbob.testkit.Listeners;
 import io.stopbob.testkit.ServiceTest;
 import io.stopbob.testkit.TopicProbe;
-import org.apache.avro.specific.SpecificRecord;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * rollout-service whole with the local fleet: real HTTP instances on loopback, a real git
@@ -42,6 +32,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ServiceTest
 abstract class RolloutServiceTest {
+
+	/** AWS CodeDeploy as its JSON 1.1 API answers. */
+	protected static final com.github.tomakehurst.wiremock.WireMockServer codedeploy = new com.github.tomakehurst.wiremock.WireMockServer(
+			com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig()
+				.dynamicPort()
+				.bindAddress("127.0.0.1"));
 
 	protected static final Path WORK;
 
@@ -74,7 +70,18 @@ abstract class RolloutServiceTest {
 					        rollout:
 					          backend: local
 					          local: { instances: 4, health-timeout: 1s }
+					      production:
+					        tag-prefix: production-
+					        rollout:
+					          backend: codedeploy
+					          codedeploy:
+					            application: demo
+					            deployment-group: production
+					            alarms: [demo-5xx]
 					""".formatted(repo));
+			System.setProperty("aws.accessKeyId", "AKIDTEST");
+			System.setProperty("aws.secretAccessKey", "test-secret");
+			codedeploy.start();
 		}
 		catch (Exception ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -94,11 +101,44 @@ abstract class RolloutServiceTest {
 	static void localFleet(DynamicPropertyRegistry registry) {
 		registry.add("stop.catalog.location", () -> "file:" + WORK.resolve("catalog.yml"));
 		registry.add("stop.rollout.poll-interval", () -> "100ms");
+		registry.add("stop.rollout.codedeploy.region", () -> "us-east-1");
+		registry.add("stop.rollout.codedeploy.endpoint", codedeploy::baseUrl);
+		registry.add("stop.rollout.codedeploy.backoff", () -> "20ms");
 	}
 
 	@BeforeEach
 	void listenersHaveTheirPartitions(@Autowired KafkaListenerEndpointRegistry registry) {
 		Listeners.awaitAssigned(registry);
+	}
+
+	protected TopicProbe probe() {
+		return TopicProbe.on(this.broker.getBrokersAsString(), Topics.ROLLOUT_PROGRESS, Topics.DEPLOY_FINISHED);
+	}
+
+	protected static DeployFinished finished(TopicProbe events, String deployId) {
+		return (DeployFinished) events
+			.await(1,
+					(record) -> TopicProbe.decodes(record) && TopicProbe.event(record) instanceof DeployFinished done
+							&& done.getMeta().getDeployId().equals(deployId),
+					Duration.ofSeconds(40))
+			.stream()
+			.map(TopicProbe::event)
+			.findFirst()
+			.orElseThrow();
+	}
+
+	protected static List<RolloutProgress> progress(TopicProbe events, String deployId) {
+		return events.drain(Duration.ZERO)
+			.stream()
+			.filter(TopicProbe::decodes)
+			.map(TopicProbe::event)
+			.filter((event) -> event instanceof RolloutProgress && Events.meta(event).getDeployId().equals(deployId))
+			.map(RolloutProgress.class::cast)
+			.toList();
+	}
+
+	protected static String newDeployId() {
+		return "d-test-" + UUID.randomUUID().toString().substring(0, 8);
 	}
 
 }

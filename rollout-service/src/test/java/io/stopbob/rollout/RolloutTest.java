@@ -1,10 +1,7 @@
 package io.stopbob.rollout;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 
 import io.stopbob.events.BuildPassed;
 import io.stopbob.events.DeployFinished;
@@ -13,25 +10,9 @@ import io.stopbob.events.DeployStage;
 import io.stopbob.events.RolloutProgress;
 import io.stopbob.events.RolloutState;
 import io.stopbob.ledger.Target;
-import io.stopbob.platform.bus.EventPublisher;
-import io.stopbob.rollout.local.LocalFleet;
 import io.stopbob.schemas.EventMother;
-import io.stopbob.schemas.Events;
-import io.stopbob.schemas.Topics;
-import io.stopbob.testkit.Listeners;
-import io.stopbob.testkit.ServiceTest;
 import io.stopbob.testkit.TopicProbe;
-import org.apache.avro.specific.SpecificRecord;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.lib.PersonIdent;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -101,37 +82,6 @@ class RolloutTest extends RolloutServiceTest {
 	private BuildPassed built(String deployId, String sha) {
 		this.publisher.publish(EventMother.deployRequested(deployId).setSha(sha).build());
 		return EventMother.buildPassed(deployId).setSha(sha).setTag("staging-" + sha.substring(0, 7)).build();
-	}
-
-	private TopicProbe probe() {
-		return TopicProbe.on(this.broker.getBrokersAsString(), Topics.ROLLOUT_PROGRESS, Topics.DEPLOY_FINISHED);
-	}
-
-	private static DeployFinished finished(TopicProbe events, String deployId) {
-		return (DeployFinished) events
-			.await(1,
-					(record) -> TopicProbe.decodes(record) && TopicProbe.event(record) instanceof DeployFinished done
-							&& done.getMeta().getDeployId().equals(deployId),
-					Duration.ofSeconds(30))
-			.stream()
-			.map(TopicProbe::event)
-			.findFirst()
-			.orElseThrow();
-	}
-
-	private static List<RolloutProgress> progress(TopicProbe events, String deployId) {
-		return events.drain(Duration.ZERO)
-			.stream()
-			.filter(TopicProbe::decodes)
-			.map(TopicProbe::event)
-			.filter((SpecificRecord event) -> event instanceof RolloutProgress
-					&& Events.meta(event).getDeployId().equals(deployId))
-			.map(RolloutProgress.class::cast)
-			.toList();
-	}
-
-	private static String newDeployId() {
-		return "d-test-" + UUID.randomUUID().toString().substring(0, 8);
 	}
 
 }

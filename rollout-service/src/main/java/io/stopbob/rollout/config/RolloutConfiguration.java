@@ -1,6 +1,7 @@
 package io.stopbob.rollout.config;
 
 import java.time.Clock;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -9,9 +10,16 @@ import java.util.concurrent.ScheduledExecutorService;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.platform.catalog.Catalog;
 import io.stopbob.platform.catalog.Rollout;
+import io.stopbob.platform.retry.Retrying;
+import io.stopbob.rollout.codedeploy.CodeDeployBackend;
 import io.stopbob.rollout.local.LocalFleet;
 import io.stopbob.rollout.rolling.FollowRollout;
+import io.stopbob.rollout.rolling.RolloutBackend;
 import io.stopbob.rollout.rolling.RolloutEvents;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
+import software.amazon.awssdk.services.codedeploy.CodeDeployClientBuilder;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -42,8 +50,37 @@ class RolloutConfiguration {
 	FollowRollout followRollout(Catalog catalog, Ledger ledger, LocalFleet localFleet, RolloutEvents events,
 			ScheduledExecutorService rolloutPolls, Clock clock, RolloutProperties properties,
 			@Value("${spring.application.name}") String producer) {
-		return new FollowRollout(catalog, ledger, Map.of(Rollout.Backend.LOCAL, localFleet), events, rolloutPolls,
-				clock, properties.pollInterval(), producer);
+		Map<Rollout.Backend, RolloutBackend> backends = new EnumMap<>(Rollout.Backend.class);
+		backends.put(Rollout.Backend.LOCAL, localFleet);
+		// A CodeDeploy client (and its region and credentials) only where the catalog has
+		// such targets.
+		if (usesCodeDeploy(catalog)) {
+			RolloutProperties.CodeDeploy settings = properties.codedeploy();
+			backends.put(Rollout.Backend.CODEDEPLOY, new CodeDeployBackend(codeDeployClient(settings),
+					new Retrying(settings.attempts(), settings.backoff(), settings.maxWait())));
+		}
+		return new FollowRollout(catalog, ledger, backends, events, rolloutPolls, clock, properties.pollInterval(),
+				producer);
+	}
+
+	private static boolean usesCodeDeploy(Catalog catalog) {
+		return catalog.apps()
+			.values()
+			.stream()
+			.flatMap((app) -> app.environments().values().stream())
+			.anyMatch((environment) -> environment.rollout().backend() == Rollout.Backend.CODEDEPLOY);
+	}
+
+	private static CodeDeployClient codeDeployClient(RolloutProperties.CodeDeploy settings) {
+		CodeDeployClientBuilder builder = CodeDeployClient.builder()
+			.credentialsProvider(DefaultCredentialsProvider.builder().build());
+		if (settings.region() != null && !settings.region().isBlank()) {
+			builder.region(Region.of(settings.region()));
+		}
+		if (settings.endpoint() != null) {
+			builder.endpointOverride(settings.endpoint());
+		}
+		return builder.build();
 	}
 
 }

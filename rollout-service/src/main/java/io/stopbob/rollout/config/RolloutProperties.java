@@ -1,5 +1,6 @@
 package io.stopbob.rollout.config;
 
+import java.net.URI;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -8,7 +9,25 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * @param pollInterval how often a running rollout is asked for its state (jittered by up
  * to a fifth, doubled after an error)
+ * @param codedeploy how to reach AWS CodeDeploy, for the catalog's codedeploy targets
  */
 @ConfigurationProperties("stop.rollout")
-public record RolloutProperties(@DefaultValue("5s") Duration pollInterval) {
+public record RolloutProperties(@DefaultValue("5s") Duration pollInterval, @DefaultValue CodeDeploy codedeploy) {
+
+	/**
+	 * Credentials come from the default chain (an assumed IAM role in production,
+	 * environment or profile elsewhere), never from here.
+	 *
+	 * @param region AWS region; empty takes the default chain ({@code AWS_REGION},
+	 * profile)
+	 * @param endpoint endpoint override (tests point it at a stub)
+	 * @param attempts calls in all for one request, the first included, on top of the
+	 * SDK's retries
+	 * @param backoff pause before the first retry, doubled each time
+	 * @param maxWait the longest pause
+	 */
+	public record CodeDeploy(String region, URI endpoint, @DefaultValue("4") int attempts,
+			@DefaultValue("1s") Duration backoff, @DefaultValue("30s") Duration maxWait) {
+	}
+
 }
