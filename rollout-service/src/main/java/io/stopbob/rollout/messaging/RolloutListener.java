@@ -1,22 +1,19 @@
 package io.stopbob.rollout.messaging;
 
-import java.util.Collection;
-import java.util.Map;
-
+import io.stopbob.ledger.Deploy;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.PipelineEvent;
 import io.stopbob.ledger.PipelineEvent.Built;
 import io.stopbob.ledger.PipelineEvent.Finished;
-import io.stopbob.ledger.messaging.EventMapping;
+import io.stopbob.ledger.messaging.LedgerListener;
 import io.stopbob.ledger.messaging.PartitionRestore;
 import io.stopbob.rollout.rolling.FollowRollout;
 import io.stopbob.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.stereotype.Component;
 
@@ -26,19 +23,16 @@ import org.springframework.stereotype.Component;
  * twice).
  */
 @Component
-class RolloutListener implements ConsumerSeekAware {
-
-	private final Ledger ledger;
+class RolloutListener extends LedgerListener {
 
 	private final FollowRollout follow;
 
-	private final PartitionRestore restore = new PartitionRestore();
+	private final String self;
 
-	private boolean resumed;
-
-	RolloutListener(Ledger ledger, FollowRollout follow) {
-		this.ledger = ledger;
+	RolloutListener(Ledger ledger, FollowRollout follow, @Value("${spring.application.name}") String self) {
+		super(ledger);
 		this.follow = follow;
+		this.self = self;
 	}
 
 	@KafkaListener(id = "rollout-service",
@@ -46,37 +40,25 @@ class RolloutListener implements ConsumerSeekAware {
 					Topics.DEPLOY_FINISHED },
 			properties = { PartitionRestore.MANUAL_COMMIT, PartitionRestore.NEW_GROUP_STARTS_AT_END })
 	void on(ConsumerRecord<String, SpecificRecord> record, Acknowledgment ack) {
-		this.restore.accept(record, ack, (accepted, mode) -> {
-			PipelineEvent event = EventMapping.toDomain(accepted.value());
-			boolean fresh = this.ledger.apply(event).fresh();
-			if (mode == PartitionRestore.Mode.REPLAY || !fresh) {
-				return;
-			}
-			if (event instanceof Built) {
-				this.ledger.find(event.deployId()).ifPresent(this.follow::built);
-			}
-			else if (event instanceof Finished finished && !finished.meta().producer().equals("rollout-service")) {
-				this.follow.endedElsewhere(event.deployId());
-			}
-		});
-		if (!this.resumed && this.restore.caughtUp()) {
-			this.resumed = true;
-			this.ledger.all()
-				.stream()
-				.filter((deploy) -> deploy.build().isPresent() && !deploy.finished())
-				.forEach(this.follow::built);
+		receive(record, ack);
+	}
+
+	@Override
+	protected void onNew(PipelineEvent event, Deploy deploy) {
+		if (event instanceof Built) {
+			this.follow.built(deploy);
+		}
+		else if (event instanceof Finished && !event.meta().producer().equals(this.self)) {
+			this.follow.endedElsewhere(event.deployId());
 		}
 	}
 
 	@Override
-	public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
-		this.resumed = false;
-		this.restore.onPartitionsAssigned(assignments, callback);
-	}
-
-	@Override
-	public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-		this.restore.onPartitionsRevoked(partitions);
+	protected void onCaughtUp() {
+		this.ledger.all()
+			.stream()
+			.filter((deploy) -> deploy.build().isPresent() && !deploy.finished())
+			.forEach(this.follow::built);
 	}
 
 }
