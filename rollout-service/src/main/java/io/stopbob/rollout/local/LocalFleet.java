@@ -266,7 +266,7 @@ public class LocalFleet implements RolloutBackend, AutoCloseable {
 
 		private volatile int pending;
 
-		private volatile int batch;
+		private volatile int batch = 1;
 
 		private volatile State state = State.IN_PROGRESS;
 
