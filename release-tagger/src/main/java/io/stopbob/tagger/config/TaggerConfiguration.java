@@ -17,6 +17,7 @@ import io.stopbob.tagger.tagging.PipelineEvents;
 import io.stopbob.tagger.tagging.TagRelease;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
