@@ -1,0 +1,225 @@
+package io.stopbob.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.ObjectId;
+import org.yaml.snakeyaml.Yaml;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code bin/stop}: StoP Bob on this machine. */
+@Command(name = "stop", mixinStandardHelpOptions = true,
+		description = "Run StoP Bob on this machine: a KRaft broker on 127.0.0.1 and the four services.",
+		subcommands = { StopCli.Up.class, StopCli.Down.class, StopCli.Ps.class, StopCli.Deploy.class,
+				StopCli.Demo.class })
+public final class StopCli {
+
+	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private static final PrintStream OUT = System.out;
+
+	private StopCli() {
+	}
+
+	public static void main(String[] args) {
+		System.exit(new CommandLine(new StopCli()).setExecutionExceptionHandler((ex, commandLine, parsed) -> {
+			commandLine.getErr().println("stop: " + ex.getMessage());
+			return 2;
+		}).execute(args));
+	}
+
+	static Stack stack() {
+		return new Stack(Path.of(System.getProperty("stop.root", ".")).toAbsolutePath().normalize());
+	}
+
+	@Command(name = "up", description = "Start the broker and the services (local adapters); wait until ready.")
+	static class Up implements Callable<Integer> {
+
+		@Override
+		public Integer call() throws Exception {
+			Stack stack = stack();
+			stack.up(OUT);
+			stack.ps(OUT);
+			OUT.println("stop with: bin/stop down");
+			return 0;
+		}
+
+	}
+
+	@Command(name = "down", description = "Stop the services (gracefully, then by pid) and the broker.")
+	static class Down implements Callable<Integer> {
+
+		@Override
+		public Integer call() throws Exception {
+			stack().down(OUT);
+			return 0;
+		}
+
+	}
+
+	@Command(name = "ps", description = "Each process with its pid, RSS and readiness.")
+	static class Ps implements Callable<Integer> {
+
+		@Override
+		public Integer call() {
+			stack().ps(OUT);
+			return 0;
+		}
+
+	}
+
+	@Command(name = "deploy", description = "Ask slack-ingress for a deploy and follow it to its end; "
+			+ "exit 0 only when it SUCCEEDED.")
+	static class Deploy implements Callable<Integer> {
+
+		@Parameters(index = "0", description = "the app, e.g. demo")
+		String app;
+
+		@Parameters(index = "1", description = "the environment, e.g. staging")
+		String environment;
+
+		@Parameters(index = "2", description = "a commit SHA, or a ref of the app's local repository (HEAD~1)")
+		String ref;
+
+		@Override
+		public Integer call() throws Exception {
+			Stack stack = stack();
+			String outcome = follow(stack,
+					request(stack, this.app, this.environment, resolve(stack, this.app, this.ref)));
+			return outcome.contains("\"outcome\":\"SUCCEEDED\"") ? 0 : 1;
+		}
+
+	}
+
+	@Command(name = "demo", description = "Start everything, deploy a good commit of the demo app, then the one "
+			+ "that fails its health check, printing the Slack thread as it happens. Leaves the stack running.")
+	static class Demo implements Callable<Integer> {
+
+		@Override
+		public Integer call() throws Exception {
+			long start = System.nanoTime();
+			Stack stack = stack();
+			stack.up(OUT);
+			OUT.println("\n== a good commit to staging");
+			String good = follow(stack, request(stack, "demo", "staging", resolve(stack, "demo", "HEAD~1")));
+			OUT.printf("(first deploy finished %.1f s after bin/stop demo started)%n",
+					(System.nanoTime() - start) / 1e9);
+			OUT.println("\n== the commit that fails its health check");
+			String bad = follow(stack, request(stack, "demo", "staging", resolve(stack, "demo", "HEAD")));
+			OUT.println();
+			stack.ps(OUT);
+			OUT.println("\nhealth: http://127.0.0.1:8081/actuator/health (and 8082-8084)");
+			OUT.println("threads: grep '^\\[d-' " + stack.log(Stack.SERVICES.get(0)));
+			OUT.println("stop with: bin/stop down");
+			return (good.contains("\"outcome\":\"SUCCEEDED\"") && bad.contains("\"outcome\":\"ROLLED_BACK\"")) ? 0 : 1;
+		}
+
+	}
+
+	/**
+	 * A SHA as given, or a ref resolved in the app's repository when the catalog names a
+	 * local one.
+	 */
+	static String resolve(Stack stack, String app, String ref) throws IOException {
+		if (ref.matches("[0-9a-fA-F]{7,40}")) {
+			return ref;
+		}
+		String repository = repositoryOf(stack, app);
+		File dir = stack.root.resolve(repository).toFile();
+		if (!new File(dir, ".git").isDirectory()) {
+			throw new IllegalArgumentException(ref + " is not a SHA, and " + app + "'s repository (" + repository
+					+ ") is not a local git repository to resolve it in");
+		}
+		try (Git git = Git.open(dir)) {
+			ObjectId id = git.getRepository().resolve(ref + "^{commit}");
+			if (id == null) {
+				throw new IllegalArgumentException("no commit " + ref + " in " + dir);
+			}
+			return id.name();
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static String repositoryOf(Stack stack, String app) throws IOException {
+		Map<String, Object> catalog = new Yaml().load(Files.readString(stack.root.resolve("config/catalog.yml")));
+		Map<String, Object> apps = (Map<String, Object>) catalog.get("apps");
+		if (apps == null || !apps.containsKey(app)) {
+			throw new IllegalArgumentException(
+					"unknown app " + app + "; the catalog has " + (apps == null ? "none" : apps.keySet()));
+		}
+		return (String) ((Map<String, Object>) apps.get(app)).get("repository");
+	}
+
+	private static String request(Stack stack, String app, String environment, String sha) throws Exception {
+		String body = "{\"app\":\"" + app + "\",\"environment\":\"" + environment + "\",\"sha\":\"" + sha
+				+ "\",\"user\":\"U0LOCALDEV\",\"userName\":\"" + System.getProperty("user.name", "you") + "\"}";
+		HttpResponse<String> response = HTTP
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8081/api/deploys"))
+				.header("Authorization", "Bearer " + stack.apiToken())
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		if (response.statusCode() != 202) {
+			throw new IllegalStateException("refused (" + response.statusCode() + "): " + response.body());
+		}
+		return field(response.body(), "deployId");
+	}
+
+	/**
+	 * Prints the deploy's thread as it is written, until the outcome; returns the
+	 * deploy's JSON.
+	 */
+	private static String follow(Stack stack, String deployId) throws Exception {
+		Path log = stack.log(Stack.SERVICES.get(0));
+		int printed = 0;
+		long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+		while (System.nanoTime() < deadline) {
+			List<String> thread = Files.readAllLines(log, StandardCharsets.UTF_8)
+				.stream()
+				.filter((line) -> line.startsWith("[" + deployId + "]"))
+				.toList();
+			thread.subList(printed, thread.size()).forEach(OUT::println);
+			printed = thread.size();
+			HttpResponse<String> state = HTTP
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8081/api/deploys/" + deployId))
+					.header("Authorization", "Bearer " + stack.apiToken())
+					.build(), HttpResponse.BodyHandlers.ofString());
+			if (state.body().contains("\"outcome\"")) {
+				Thread.sleep(500);
+				Files.readAllLines(log, StandardCharsets.UTF_8)
+					.stream()
+					.filter((line) -> line.startsWith("[" + deployId + "]"))
+					.skip(printed)
+					.forEach(OUT::println);
+				OUT.println("=> " + field(state.body(), "outcome") + " at " + field(state.body(), "endedIn")
+						+ (state.body().contains("\"reason\":\"") ? ": " + field(state.body(), "reason") : ""));
+				return state.body();
+			}
+			Thread.sleep(250);
+		}
+		throw new IllegalStateException(deployId + " did not finish within 10 minutes");
+	}
+
+	private static String field(String json, String name) {
+		Matcher value = Pattern.compile("\"" + name + "\":\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
+		return value.find() ? value.group(1) : "?";
+	}
+
+}

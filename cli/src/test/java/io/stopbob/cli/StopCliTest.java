@@ -1,0 +1,56 @@
+package io.stopbob.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class StopCliTest {
+
+	@TempDir
+	Path root;
+
+	@Test
+	void theDemoRepositoryEndsWithTheCommitThatFailsItsHealthCheckAndIsMadeOnce() throws Exception {
+		Path repo = this.root.resolve(".stop/demo-repo");
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+		DemoRepository.create(repo, new PrintStream(out));
+		DemoRepository.create(repo, new PrintStream(out));
+
+		try (Git git = Git.open(repo.toFile())) {
+			assertThat(git.log().call()).extracting((commit) -> commit.getShortMessage())
+				.containsExactly("An unhappy accident: fails its health check (#3)", "Paint a happy little tree (#2)",
+						"Add a happy little cloud (#1)", "Start the demo app");
+		}
+		assertThat(Files.readString(repo.resolve(".stop-health"))).isEqualTo("fail\n");
+		assertThat(out.toString()).containsOnlyOnce("demo repository:");
+	}
+
+	@Test
+	void aRefIsResolvedInTheAppsLocalRepositoryAndAShaIsTakenAsGiven() throws Exception {
+		Path repo = this.root.resolve(".stop/demo-repo");
+		DemoRepository.create(repo, new PrintStream(new ByteArrayOutputStream()));
+		Files.createDirectories(this.root.resolve("config"));
+		Files.writeString(this.root.resolve("config/catalog.yml"), "apps:\n  demo:\n    repository: .stop/demo-repo\n");
+		Stack stack = new Stack(this.root);
+
+		String head = StopCli.resolve(stack, "demo", "HEAD");
+
+		assertThat(head).hasSize(40);
+		assertThat(StopCli.resolve(stack, "demo", "HEAD~1")).isNotEqualTo(head).hasSize(40);
+		assertThat(StopCli.resolve(stack, "demo", "abc1234")).isEqualTo("abc1234");
+		assertThatIllegalArgumentException().isThrownBy(() -> StopCli.resolve(stack, "demo", "no-such-ref"))
+			.withMessageContaining("no commit no-such-ref");
+		assertThatIllegalArgumentException().isThrownBy(() -> StopCli.resolve(stack, "nope", "HEAD"))
+			.withMessageContaining("unknown app nope");
+	}
+
+}
