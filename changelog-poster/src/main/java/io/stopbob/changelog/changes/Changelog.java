@@ -54,7 +54,7 @@ public record Changelog(String header, List<String> sections, String footer, Str
 		}
 		Set<String> people = new LinkedHashSet<>();
 		changes.forEach((change) -> people.add(change.author()));
-		String footer = changes.size() + " commit" + ((changes.size() == 1) ? "" : "s") + " by " + people.size() + " "
+		String footer = commits(changes.size()) + " by " + people.size() + " "
 				+ ((people.size() == 1) ? "person" : "people")
 				+ ((release.compareUrl() != null) ? " · " + SlackText.link(release.compareUrl(), "compare") : "");
 		return new Changelog(header, List.copyOf(sections), footer, plain(release, changes.size()));
@@ -65,18 +65,21 @@ public record Changelog(String header, List<String> sections, String footer, Str
 				+ ((release.releaseUrl() != null) ? SlackText.link(release.releaseUrl(), release.tag())
 						: "`" + SlackText.escape(release.tag()) + "`");
 		if (release.rollback()) {
-			return ":leftwards_arrow_with_hook: *Rollback* of " + what + ". Taking out " + commits + " commit"
-					+ ((commits == 1) ? "" : "s") + ":";
+			return ":leftwards_arrow_with_hook: *Rollback* of " + what + ". Taking out " + commits(commits) + ":";
 		}
 		if (release.firstRelease()) {
-			return ":tada: *First release* of " + what + ". The last " + commits + " commits:";
+			return ":tada: *First release* of " + what + ". The last " + commits(commits) + ":";
 		}
 		return ":package: *Release* " + what;
 	}
 
 	private static String plain(Release release, int commits) {
 		return (release.rollback() ? "Rollback of " : "Release ") + release.app() + " to " + release.environment()
-				+ " (" + release.tag() + "): " + commits + " commits";
+				+ " (" + release.tag() + "): " + commits(commits);
+	}
+
+	private static String commits(int count) {
+		return count + " commit" + ((count == 1) ? "" : "s");
 	}
 
 	/** One entry per pull request, in the order they went in, then the plain commits. */

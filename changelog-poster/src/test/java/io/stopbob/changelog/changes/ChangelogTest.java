@@ -68,7 +68,7 @@ class ChangelogTest {
 				List.of(new Change("e".repeat(40), "Start", "ann", null)));
 
 		assertThat(changelog.header())
-			.isEqualTo(":tada: *First release* of demo → staging: `staging-1`. The last 1 commits:");
+			.isEqualTo(":tada: *First release* of demo → staging: `staging-1`. The last 1 commit:");
 	}
 
 	@Test

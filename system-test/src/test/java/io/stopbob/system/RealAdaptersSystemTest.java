@@ -1,0 +1,290 @@
+package io.stopbob.system;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.slack.api.app_backend.SlackSignature;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The pipeline across real processes with the real adapters (Bolt and the Slack Web API
+ * client, github-api, the AWS SDK), and WireMock in this JVM speaking Slack's, GitHub's
+ * and CodeDeploy's wire formats: a signed slash command, the modal's submission, the tag
+ * and release, a signed check_suite webhook, the CodeDeploy deployment, the final
+ * messages. Every call that changes something outside is made once, in pipeline order.
+ */
+class RealAdaptersSystemTest {
+
+	private static final String SIGNING_SECRET = "system-signing-secret";
+
+	private static final String WEBHOOK_SECRET = "system-webhook-secret";
+
+	private static final String SHA = "5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e";
+
+	private static final String REPO = "/repos/stop-bob/convertkit";
+
+	private static final WireMockServer outside = new WireMockServer(
+			wireMockConfig().dynamicPort().bindAddress("127.0.0.1").globalTemplating(true));
+
+	private static ProcessStack stack;
+
+	@BeforeAll
+	static void startTheStack() throws Exception {
+		outside.start();
+		stubSlack();
+		stubGitHub();
+		stubCodeDeploy();
+		stack = new ProcessStack();
+		Path catalog = stack.home.resolve("catalog.yml");
+		Files.writeString(catalog, """
+				apps:
+				  convertkit:
+				    repository: stop-bob/convertkit
+				    deploy-channel: C0DEPLOYS
+				    changelog-channel: C0CHANGES
+				    environments:
+				      production:
+				        tag-prefix: production-
+				        deployers: { users: [U0ANN] }
+				        ci: { required-checks: [build], timeout: 5m }
+				        rollout:
+				          backend: codedeploy
+				          codedeploy: { application: convertkit, deployment-group: production }
+				""");
+		stack.start(catalog,
+				List.of("--stop.slack.api-url=" + outside.baseUrl() + "/api/",
+						"--stop.tagger.github.api-url=" + outside.baseUrl(),
+						"--stop.changelog.github-api-url=" + outside.baseUrl(), "--stop.tagger.github.backoff=50ms",
+						"--stop.rollout.codedeploy.region=us-east-1",
+						"--stop.rollout.codedeploy.endpoint=" + outside.baseUrl()),
+				Map.of("SLACK_BOT_TOKEN", "xoxb-system", "SLACK_SIGNING_SECRET", SIGNING_SECRET, "GITHUB_TOKEN",
+						"ghp_system", "GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET, "STOP_API_TOKEN", "system-token",
+						"AWS_ACCESS_KEY_ID", "AKIDSYSTEM", "AWS_SECRET_ACCESS_KEY", "system-secret"));
+	}
+
+	@AfterAll
+	static void stopTheStack() throws Exception {
+		if (stack != null) {
+			stack.stop();
+		}
+		outside.stop();
+	}
+
+	@Test
+	void aSlashCommandBecomesATagABuildADeploymentAndTheFinalMessage() throws Exception {
+		assertThat(slack("command=%2Fstop&text=deploy+convertkit&user_id=U0ANN&user_name=ann&channel_id=C0CHAT"
+				+ "&team_id=T0&trigger_id=1.2.3&response_url="
+				+ URLEncoder.encode(outside.baseUrl() + "/respond", StandardCharsets.UTF_8))
+			.statusCode()).isEqualTo(200);
+		Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !calls("/api/views.open").isEmpty());
+
+		String submission = """
+				{"type":"view_submission","team":{"id":"T0"},"user":{"id":"U0ANN","username":"ann","name":"ann"},
+				 "api_app_id":"A0","token":"x","trigger_id":"4.5.6",
+				 "view":{"id":"V0","type":"modal","callback_id":"stop_deploy","private_metadata":"convertkit|C0CHAT",
+				  "state":{"values":{"sha":{"value":{"type":"plain_text_input","value":"%s"}},
+				   "environment":{"value":{"type":"static_select","selected_option":{"text":{"type":"plain_text","text":"production"},"value":"production"}}},
+				   "reason":{"value":{"type":"plain_text_input","value":null}}}}}}"""
+			.formatted(SHA);
+		assertThat(slack("payload=" + URLEncoder.encode(submission, StandardCharsets.UTF_8)).body()).isEmpty();
+
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(60))
+			.until(() -> !calls("/repos/stop-bob/convertkit/releases").isEmpty());
+		checkRun("completed", "success");
+		String webhook = "{\"action\":\"completed\",\"check_suite\":{\"id\":1,\"head_sha\":\"" + SHA
+				+ "\",\"status\":\"completed\",\"conclusion\":\"success\"}}";
+		HttpResponse<String> delivered = ProcessStack.HTTP
+			.send(HttpRequest.newBuilder(URI.create(stack.url("release-tagger", "/webhooks/github")))
+				.header("X-GitHub-Event", "check_suite")
+				.header("X-Hub-Signature-256", hubSignature(webhook))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(webhook))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(delivered.statusCode()).isEqualTo(202);
+
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(60))
+			.until(() -> messages().stream().anyMatch((text) -> text.contains("is live on production")));
+		Thread.sleep(2_000);
+
+		List<String> changes = outsideChanges();
+		assertThat(changes)
+			.containsExactly("slack views.open", "slack chat.postMessage deploying convertkit `5ca1ab1` to production",
+					"github POST /git/tags", "github POST /git/refs", "github POST /releases",
+					"codedeploy CreateDeployment")
+			.hasSize(6);
+		assertThat(messages()).anySatisfy((text) -> assertThat(text).startsWith(":label: tagged `production-"))
+			.anySatisfy(
+					(text) -> assertThat(text).startsWith(":white_check_mark: build passed: build on github-checks"))
+			.anySatisfy((text) -> assertThat(text).contains("*First release* of convertkit → production")
+				.contains("<https://github.com/stop-bob/convertkit/pull/7|#7> Fix the signup form — Ann"))
+			.filteredOn((text) -> text.contains("is live on production"))
+			.hasSize(2);
+	}
+
+	/**
+	 * Calls that change something outside, in the order they were made (messages listed
+	 * separately).
+	 */
+	private static List<String> outsideChanges() {
+		return served().stream().map((event) -> {
+			String url = event.getRequest().getUrl();
+			String target = event.getRequest().getHeader("X-Amz-Target");
+			if (url.equals("/api/views.open")) {
+				return "slack views.open";
+			}
+			if (url.equals("/api/chat.postMessage") && text(event).startsWith("deploying")) {
+				return "slack chat.postMessage " + text(event).substring(0, text(event).indexOf(" (asked"));
+			}
+			if (event.getRequest().getMethod().getName().equals("POST") && url.startsWith(REPO + "/")) {
+				return "github POST " + url.substring(REPO.length());
+			}
+			if (target != null && target.endsWith("CreateDeployment")) {
+				return "codedeploy CreateDeployment";
+			}
+			return null;
+		}).filter((change) -> change != null).toList();
+	}
+
+	private static List<String> messages() {
+		return served().stream()
+			.filter((event) -> event.getRequest().getUrl().equals("/api/chat.postMessage"))
+			.map(RealAdaptersSystemTest::text)
+			.toList();
+	}
+
+	private static List<ServeEvent> served() {
+		List<ServeEvent> oldestFirst = new java.util.ArrayList<>(outside.getAllServeEvents());
+		java.util.Collections.reverse(oldestFirst);
+		return oldestFirst;
+	}
+
+	private static List<ServeEvent> calls(String url) {
+		return served().stream().filter((event) -> event.getRequest().getUrl().equals(url)).toList();
+	}
+
+	private static String text(ServeEvent event) {
+		var form = event.getRequest().formParameters();
+		String text = form.containsKey("text") ? form.get("text").firstValue() : "";
+		String blocks = form.containsKey("blocks") ? form.get("blocks").firstValue() : "";
+		return (text + " " + blocks).strip().replace("\\u003c", "<").replace("\\u003e", ">");
+	}
+
+	private static HttpResponse<String> slack(String body) throws Exception {
+		String timestamp = Long.toString(Instant.now().getEpochSecond());
+		return ProcessStack.HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("slack-ingress", "/slack/events")))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.header("X-Slack-Request-Timestamp", timestamp)
+			.header("X-Slack-Signature", new SlackSignature.Generator(SIGNING_SECRET).generate(timestamp, body))
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static String hubSignature(String body) throws Exception {
+		Mac mac = Mac.getInstance("HmacSHA256");
+		mac.init(new SecretKeySpec(WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+		return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	private static void stubSlack() {
+		outside.stubFor(post("/api/auth.test")
+			.willReturn(okJson("{\"ok\":true,\"team_id\":\"T0\",\"user_id\":\"U0BOB\",\"bot_id\":\"B0\"}")));
+		outside.stubFor(post("/api/views.open").willReturn(okJson("{\"ok\":true}")));
+		outside.stubFor(post("/api/chat.postMessage").willReturn(okJson(
+				"{\"ok\":true,\"channel\":\"C0DEPLOYS\",\"ts\":\"{{now format='epoch'}}.{{randomValue length=6 type='NUMERIC'}}\"}")));
+		outside.stubFor(post("/api/chat.update").willReturn(okJson("{\"ok\":true}")));
+		outside.stubFor(post("/api/conversations.replies").willReturn(okJson("{\"ok\":true,\"messages\":[]}")));
+		outside.stubFor(post("/api/conversations.history").willReturn(okJson("{\"ok\":true,\"messages\":[]}")));
+	}
+
+	private static void stubGitHub() {
+		outside.stubFor(get(urlPathEqualTo(REPO)).willReturn(okJson("""
+				{"id":1,"name":"convertkit","full_name":"stop-bob/convertkit","owner":{"login":"stop-bob","id":1},
+				 "html_url":"https://github.com/stop-bob/convertkit"}""")));
+		outside.stubFor(get(urlPathEqualTo(REPO + "/commits/" + SHA)).willReturn(
+				okJson("""
+						{"sha":"%s","commit":{"message":"Fix the signup form (#7)","author":{"name":"Ann","email":"a@x","date":"2026-11-26T10:00:00Z"}}}"""
+					.formatted(SHA))));
+		outside.stubFor(get(urlPathEqualTo(REPO + "/commits")).willReturn(
+				okJson("""
+						[{"sha":"%s","commit":{"message":"Fix the signup form (#7)","author":{"name":"Ann","email":"a@x","date":"2026-11-26T10:00:00Z"}}}]"""
+					.formatted(SHA))));
+		outside.stubFor(get(urlPathMatching(REPO + "/git/refs/tags/.*")).willReturn(aResponse().withStatus(404)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"message\":\"Not Found\"}")));
+		outside.stubFor(post(urlPathEqualTo(REPO + "/git/tags")).willReturn(aResponse().withStatus(201)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"sha\":\"7a907a907a907a907a907a907a907a907a907a90\",\"tag\":\"t\",\"object\":{\"sha\":\"" + SHA
+					+ "\",\"type\":\"commit\"}}")));
+		outside.stubFor(post(urlPathEqualTo(REPO + "/git/refs")).willReturn(aResponse().withStatus(201)
+			.withHeader("Content-Type", "application/json")
+			.withBody(
+					"{\"ref\":\"refs/tags/t\",\"object\":{\"sha\":\"7a907a907a907a907a907a907a907a907a907a90\",\"type\":\"tag\"}}")));
+		outside.stubFor(get(urlPathMatching(REPO + "/releases/tags/.*")).willReturn(aResponse().withStatus(404)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"message\":\"Not Found\"}")));
+		outside.stubFor(post(urlPathEqualTo(REPO + "/releases")).willReturn(aResponse().withStatus(201)
+			.withHeader("Content-Type", "application/json")
+			.withBody(
+					"{\"id\":1,\"tag_name\":\"t\",\"html_url\":\"https://github.com/stop-bob/convertkit/releases/tag/production-1\"}")));
+		outside.stubFor(get(urlPathEqualTo(REPO + "/statuses/" + SHA)).willReturn(okJson("[]")));
+		checkRun("in_progress", null);
+	}
+
+	private static void checkRun(String status, String conclusion) {
+		outside.stubFor(get(urlPathEqualTo(REPO + "/commits/" + SHA + "/check-runs")).willReturn(okJson("""
+				{"total_count":1,"check_runs":[{"id":4,"name":"build","head_sha":"%s","status":"%s","conclusion":%s,
+				 "html_url":"https://github.com/stop-bob/convertkit/runs/4"}]}""".formatted(SHA, status,
+				(conclusion != null) ? "\"" + conclusion + "\"" : "null"))));
+	}
+
+	private static void stubCodeDeploy() {
+		outside.stubFor(codedeploy("ListDeployments").willReturn(amzJson("{\"deployments\":[]}")));
+		outside.stubFor(codedeploy("CreateDeployment").willReturn(amzJson("{\"deploymentId\":\"d-SYSTEM01\"}")));
+		outside.stubFor(codedeploy("GetDeployment").willReturn(
+				amzJson("""
+						{"deploymentInfo":{"deploymentId":"d-SYSTEM01","applicationName":"convertkit","deploymentGroupName":"production",
+						 "deploymentConfigName":"CodeDeployDefault.HalfAtATime","status":"Succeeded",
+						 "deploymentOverview":{"Pending":0,"InProgress":0,"Succeeded":4,"Failed":0,"Skipped":0,"Ready":0}}}""")));
+	}
+
+	private static MappingBuilder codedeploy(String operation) {
+		return post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("CodeDeploy_20141006." + operation));
+	}
+
+	private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder amzJson(String body) {
+		return aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1").withBody(body);
+	}
+
+}
