@@ -35,12 +35,6 @@ public abstract class PosterTest {
 	@Autowired
 	protected EventPublisher publisher;
 
-	@org.junit.jupiter.api.BeforeEach
-	void listenersHaveTheirPartitions(
-			@Autowired org.springframework.kafka.config.KafkaListenerEndpointRegistry listenerRegistry) {
-		io.stopbob.testkit.Listeners.awaitAssigned(listenerRegistry);
-	}
-
 	@DynamicPropertySource
 	static void outsideSystems(DynamicPropertyRegistry registry) {
 		registry.add("stop.changelog.github-token", () -> "ghp_test");

@@ -63,12 +63,6 @@ public abstract class TaggerTest {
 	@LocalServerPort
 	protected int port;
 
-	@org.junit.jupiter.api.BeforeEach
-	void listenersHaveTheirPartitions(
-			@Autowired org.springframework.kafka.config.KafkaListenerEndpointRegistry listenerRegistry) {
-		io.stopbob.testkit.Listeners.awaitAssigned(listenerRegistry);
-	}
-
 	@DynamicPropertySource
 	static void githubProperties(DynamicPropertyRegistry registry) {
 		registry.add("stop.tagger.github.token", () -> "ghp_test");

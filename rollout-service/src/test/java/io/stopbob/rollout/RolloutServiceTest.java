@@ -12,15 +12,12 @@ import io.stopbob.platform.bus.EventPublisher;
 import io.stopbob.rollout.local.LocalFleet;
 import io.stopbob.schemas.Events;
 import io.stopbob.schemas.Topics;
-import io.stopbob.testkit.Listeners;
 import io.stopbob.testkit.ServiceTest;
 import io.stopbob.testkit.TopicProbe;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
-import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -104,11 +101,6 @@ abstract class RolloutServiceTest {
 		registry.add("stop.rollout.codedeploy.region", () -> "us-east-1");
 		registry.add("stop.rollout.codedeploy.endpoint", codedeploy::baseUrl);
 		registry.add("stop.rollout.codedeploy.backoff", () -> "20ms");
-	}
-
-	@BeforeEach
-	void listenersHaveTheirPartitions(@Autowired KafkaListenerEndpointRegistry registry) {
-		Listeners.awaitAssigned(registry);
 	}
 
 	protected TopicProbe probe() {

@@ -78,12 +78,6 @@ public abstract class IngressTest {
 	@Autowired
 	protected Ledger ledger;
 
-	@org.junit.jupiter.api.BeforeEach
-	void listenersHaveTheirPartitions(
-			@Autowired org.springframework.kafka.config.KafkaListenerEndpointRegistry listenerRegistry) {
-		io.stopbob.testkit.Listeners.awaitAssigned(listenerRegistry);
-	}
-
 	@DynamicPropertySource
 	static void slackProperties(DynamicPropertyRegistry registry) {
 		registry.add("stop.slack.bot-token", () -> "xoxb-test");

@@ -6,6 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.kafka.test.context.EmbeddedKafka;
@@ -22,6 +24,7 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 		properties = { "stop.catalog.location=classpath:test-catalog.yml", "stop.bus.partitions=2",
 				"stop.bus.retry.backoff=50ms" })
 @EmbeddedKafka(partitions = 2, bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+@ExtendWith(Listeners.class)
 public @interface ServiceTest {
 
 }
