@@ -1,6 +1,8 @@
 package io.stopbob.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,79 +10,178 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The local stack under one folder ({@code .stop/}, or {@code STOP_HOME}): the broker
- * (through {@code bin/kafka-broker}), the four services as JVMs with pid files and logs,
- * and the demo repository. Starting twice says so; a pid file whose process is gone is
- * ignored.
+ * A stack under one folder: the broker (through {@code bin/kafka-broker}), the four
+ * services as JVMs with pid files, logs and GC logs. {@link #local} is {@code bin/stop}'s
+ * ({@code .stop/}, ports 8081-8084 and 9092); {@link #scratch} is a test's or a
+ * benchmark's (its own folder, free loopback ports, no secrets inherited). Starting twice
+ * says so; a pid file whose process is gone is ignored; every wait has a deadline.
  */
-final class Stack {
+public final class Stack {
 
-	static final String VERSION = "0.1.0-SNAPSHOT";
+	public static final String VERSION = "0.1.0-SNAPSHOT";
 
 	static final String API_TOKEN_DEFAULT = "local-api-token";
 
-	static final List<Service> SERVICES = List.of(new Service("slack-ingress", 8081),
-			new Service("release-tagger", 8082), new Service("changelog-poster", 8083),
-			new Service("rollout-service", 8084));
+	public static final List<String> SERVICES = List.of("slack-ingress", "release-tagger", "changelog-poster",
+			"rollout-service");
 
-	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+	public static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-	final Path root;
+	public final Path root;
 
-	final Path home;
+	public final Path home;
 
-	final String heap;
+	private final Map<String, Integer> ports = new LinkedHashMap<>();
 
-	Stack(Path root) {
+	private final int kafkaPort;
+
+	private final int controllerPort;
+
+	private final boolean scratch;
+
+	private final String heap;
+
+	private Path catalog;
+
+	private List<String> args = List.of();
+
+	private final Map<String, String> env = new HashMap<>();
+
+	private Stack(Path root, Path home, boolean scratch) throws IOException {
 		this.root = root;
-		this.home = Optional.ofNullable(System.getenv("STOP_HOME")).map(Path::of).orElse(root.resolve(".stop"));
+		this.home = home;
+		this.scratch = scratch;
 		this.heap = Optional.ofNullable(System.getenv("STOP_HEAP")).orElse("256m");
-	}
-
-	String apiToken() {
-		return Optional.ofNullable(System.getenv("STOP_API_TOKEN")).orElse(API_TOKEN_DEFAULT);
-	}
-
-	void up(java.io.PrintStream out) throws Exception {
-		Files.createDirectories(this.home.resolve("logs"));
-		DemoRepository.create(this.home.resolve("demo-repo"), out);
-		script(out, "bin/kafka-broker", "start");
-		for (Service service : SERVICES) {
-			Optional<ProcessHandle> running = running(service);
-			if (running.isPresent()) {
-				out.println(service.name() + ": already running (pid " + running.get().pid() + ") on port "
-						+ service.port());
-				continue;
-			}
-			ProcessBuilder builder = new ProcessBuilder("java", "-Xmx" + this.heap, "-jar",
-					this.root.resolve(service.name() + "/target/" + service.name() + "-" + VERSION + ".jar").toString(),
-					"--server.port=" + service.port(),
-					"--stop.catalog.location=file:" + this.root.resolve("config/catalog.yml"),
-					"--stop.tagger.ci.work-dir=" + this.home.resolve("ci"), "--stop.tagger.ci.poll-interval=1s",
-					"--stop.rollout.poll-interval=1s")
-				.directory(this.root.toFile())
-				.redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.appendTo(log(service).toFile()));
-			builder.environment().putIfAbsent("STOP_API_TOKEN", API_TOKEN_DEFAULT);
-			builder.environment().putIfAbsent("SLACK_SIGNING_SECRET", "local-signing-secret");
-			Process process = builder.start();
-			Files.writeString(pidFile(service), Long.toString(process.pid()));
-			out.println(service.name() + ": starting (pid " + process.pid() + ") on port " + service.port() + ", log "
-					+ log(service));
+		this.kafkaPort = scratch ? freePort() : Integer.parseInt(System.getenv().getOrDefault("KAFKA_PORT", "9092"));
+		this.controllerPort = scratch ? freePort()
+				: Integer.parseInt(System.getenv().getOrDefault("KAFKA_CONTROLLER_PORT", "9093"));
+		for (int i = 0; i < SERVICES.size(); i++) {
+			this.ports.put(SERVICES.get(i), scratch ? freePort() : 8081 + i);
 		}
-		for (Service service : SERVICES) {
+		this.catalog = root.resolve("config/catalog.yml");
+		this.env.put("STOP_API_TOKEN", apiTokenOf(System.getenv()));
+		this.env.put("SLACK_SIGNING_SECRET",
+				System.getenv().getOrDefault("SLACK_SIGNING_SECRET", "local-signing-secret"));
+	}
+
+	/** {@code bin/stop}'s stack: {@code .stop/} (or {@code STOP_HOME}), fixed ports. */
+	public static Stack local(Path root) throws IOException {
+		return new Stack(root,
+				Optional.ofNullable(System.getenv("STOP_HOME")).map(Path::of).orElse(root.resolve(".stop")), false);
+	}
+
+	/**
+	 * A stack of its own under {@code home}, on free ports, for a test or a benchmark.
+	 */
+	public static Stack scratch(Path root, Path home) throws IOException {
+		Files.createDirectories(home);
+		return new Stack(root, home, true);
+	}
+
+	/**
+	 * The services' catalog, extra arguments and environment (over the defaults); before
+	 * {@link #up}.
+	 */
+	public Stack with(Path catalog, List<String> args, Map<String, String> env) {
+		this.catalog = catalog;
+		this.args = List.copyOf(args);
+		this.env.putAll(env);
+		return this;
+	}
+
+	public String apiToken() {
+		return this.env.get("STOP_API_TOKEN");
+	}
+
+	static String apiTokenOf(Map<String, String> env) {
+		return env.getOrDefault("STOP_API_TOKEN", API_TOKEN_DEFAULT);
+	}
+
+	public String bootstrapServers() {
+		return "127.0.0.1:" + this.kafkaPort;
+	}
+
+	public String url(String service, String path) {
+		return "http://127.0.0.1:" + this.ports.get(service) + path;
+	}
+
+	public Path log(String service) {
+		return this.home.resolve("logs/" + service + ".log");
+	}
+
+	public Path gcLog(String service) {
+		return this.home.resolve("logs/" + service + "-gc.log");
+	}
+
+	/** The broker and every service; returns when all are ready. */
+	public void up(PrintStream out) throws Exception {
+		Files.createDirectories(this.home.resolve("logs"));
+		broker(out, "start");
+		for (String service : SERVICES) {
+			start(service, out);
+		}
+		for (String service : SERVICES) {
 			awaitReady(service, Duration.ofSeconds(120));
 		}
 	}
 
-	void down(java.io.PrintStream out) throws Exception {
-		for (Service service : SERVICES) {
-			Optional<ProcessHandle> running = running(service);
+	/** Starts one service (unless it runs); {@link #awaitReady} waits for it. */
+	public void start(String service, PrintStream out) throws IOException {
+		Optional<ProcessHandle> running = process(service);
+		if (running.isPresent()) {
+			out.println(
+					service + ": already running (pid " + running.get().pid() + ") on port " + this.ports.get(service));
+			return;
+		}
+		List<String> command = new ArrayList<>(List.of("java", "-Xmx" + this.heap,
+				"-Xlog:gc:file=" + gcLog(service) + ":uptime", "-jar",
+				this.root.resolve(service + "/target/" + service + "-" + VERSION + ".jar").toString(),
+				"--server.port=" + this.ports.get(service), "--spring.kafka.bootstrap-servers=" + bootstrapServers(),
+				"--stop.catalog.location=file:" + this.catalog,
+				"--stop.tagger.ci.work-dir=" + this.home.resolve("ci")));
+		command.addAll(this.args);
+		ProcessBuilder builder = new ProcessBuilder(command).directory(this.root.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(log(service).toFile()));
+		if (this.scratch) {
+			// A scratch stack talks only to what its caller gives it.
+			builder.environment()
+				.keySet()
+				.removeIf((name) -> name.startsWith("SLACK_") || name.startsWith("GITHUB_") || name.startsWith("STOP_")
+						|| name.startsWith("AWS_"));
+			builder.environment().putAll(this.env);
+		}
+		else {
+			this.env.forEach(builder.environment()::putIfAbsent);
+		}
+		Process process = builder.start();
+		Files.writeString(pidFile(service), Long.toString(process.pid()));
+		out.println(service + ": starting (pid " + process.pid() + ") on port " + this.ports.get(service) + ", log "
+				+ log(service));
+	}
+
+	/** SIGKILL: no shutdown hook, no graceful close, as a crashed host would. */
+	public void kill(String service) throws Exception {
+		Optional<ProcessHandle> running = process(service);
+		if (running.isPresent()) {
+			running.get().destroyForcibly();
+			running.get().onExit().get(20, TimeUnit.SECONDS);
+		}
+		Files.deleteIfExists(pidFile(service));
+	}
+
+	public void down(PrintStream out) throws Exception {
+		for (String service : SERVICES) {
+			Optional<ProcessHandle> running = process(service);
 			if (running.isPresent()) {
 				ProcessHandle process = running.get();
 				process.destroy();
@@ -89,71 +190,86 @@ final class Stack {
 				if (!stopped) {
 					process.destroyForcibly();
 				}
-				out.println(service.name() + ": " + (stopped ? "stopped" : "killed after 20 s"));
+				out.println(service + ": " + (stopped ? "stopped" : "killed after 20 s"));
 			}
 			Files.deleteIfExists(pidFile(service));
 		}
-		script(out, "bin/kafka-broker", "stop");
+		broker(out, "stop");
 	}
 
-	void ps(java.io.PrintStream out) {
+	public void ps(PrintStream out) {
 		out.printf("%-18s %-8s %-8s %-10s %s%n", "PROCESS", "PID", "RSS_MB", "HEALTH", "URL");
-		Optional<ProcessHandle> kafka = readPid(this.home.resolve("kafka/kafka.pid"));
+		Optional<ProcessHandle> kafka = broker();
 		out.printf("%-18s %-8s %-8s %-10s %s%n", "kafka", kafka.map((p) -> Long.toString(p.pid())).orElse("-"),
-				kafka.map(Stack::rssMb).orElse("-"), kafka.isPresent() ? "UP" : "DOWN",
-				kafka.isPresent() ? "127.0.0.1:9092" : "-");
-		for (Service service : SERVICES) {
-			Optional<ProcessHandle> running = running(service);
-			out.printf("%-18s %-8s %-8s %-10s %s%n", service.name(),
-					running.map((p) -> Long.toString(p.pid())).orElse("-"), running.map(Stack::rssMb).orElse("-"),
-					running.isPresent() ? readiness(service) : "DOWN",
-					running.isPresent() ? "http://127.0.0.1:" + service.port() + "/actuator/health" : "-");
+				kafka.map((p) -> Long.toString(rssMb(p))).orElse("-"), kafka.isPresent() ? "UP" : "DOWN",
+				kafka.isPresent() ? bootstrapServers() : "-");
+		for (String service : SERVICES) {
+			Optional<ProcessHandle> running = process(service);
+			out.printf("%-18s %-8s %-8s %-10s %s%n", service, running.map((p) -> Long.toString(p.pid())).orElse("-"),
+					running.map((p) -> Long.toString(rssMb(p))).orElse("-"),
+					running.isPresent() ? (ready(service) ? "UP" : "DOWN") : "DOWN",
+					running.isPresent() ? url(service, "/actuator/health") : "-");
 		}
 	}
 
-	Path log(Service service) {
-		return this.home.resolve("logs/" + service.name() + ".log");
+	/** {@code bin/kafka-broker start|stop} for this stack's broker. */
+	public void broker(PrintStream out, String command) throws Exception {
+		ProcessBuilder builder = new ProcessBuilder("bash", this.root.resolve("bin/kafka-broker").toString(), command)
+			.directory(this.root.toFile())
+			.redirectErrorStream(true);
+		builder.environment().put("STOP_HOME", this.home.toString());
+		builder.environment().put("KAFKA_PORT", Integer.toString(this.kafkaPort));
+		builder.environment().put("KAFKA_CONTROLLER_PORT", Integer.toString(this.controllerPort));
+		Process process = builder.start();
+		process.getInputStream().transferTo(out);
+		if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+			process.destroyForcibly();
+			throw new IllegalStateException("bin/kafka-broker " + command + " failed");
+		}
+	}
+
+	public Optional<ProcessHandle> broker() {
+		return readPid(this.home.resolve("kafka/kafka.pid"));
+	}
+
+	public void awaitReady(String service, Duration timeout) throws Exception {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!ready(service)) {
+			if (process(service).isEmpty()) {
+				throw new IllegalStateException(service + " exited; see " + log(service));
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(service + " not ready within " + timeout + "; see " + log(service));
+			}
+			Thread.sleep(250);
+		}
+	}
+
+	public Optional<ProcessHandle> process(String service) {
+		return readPid(pidFile(service));
 	}
 
 	boolean jarsBuilt() {
 		return SERVICES.stream()
 			.allMatch((service) -> Files
-				.exists(this.root.resolve(service.name() + "/target/" + service.name() + "-" + VERSION + ".jar")));
+				.exists(this.root.resolve(service + "/target/" + service + "-" + VERSION + ".jar")));
 	}
 
-	private void awaitReady(Service service, Duration timeout) throws Exception {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!"UP".equals(readiness(service))) {
-			if (running(service).isEmpty()) {
-				throw new IllegalStateException(service.name() + " exited; see " + log(service));
-			}
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException(
-						service.name() + " not ready within " + timeout + "; see " + log(service));
-			}
-			Thread.sleep(500);
-		}
-	}
-
-	private static String readiness(Service service) {
+	private boolean ready(String service) {
 		try {
-			HttpResponse<String> response = HTTP.send(HttpRequest
-				.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/actuator/health/readiness"))
-				.timeout(Duration.ofSeconds(2))
-				.build(), HttpResponse.BodyHandlers.ofString());
-			return (response.statusCode() == 200) ? "UP" : "DOWN";
+			HttpResponse<Void> response = HTTP
+				.send(HttpRequest.newBuilder(URI.create(url(service, "/actuator/health/readiness")))
+					.timeout(Duration.ofSeconds(2))
+					.build(), HttpResponse.BodyHandlers.discarding());
+			return response.statusCode() == 200;
 		}
 		catch (IOException ex) {
-			return "DOWN";
+			return false;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return "DOWN";
+			return false;
 		}
-	}
-
-	private Optional<ProcessHandle> running(Service service) {
-		return readPid(pidFile(service));
 	}
 
 	private static Optional<ProcessHandle> readPid(Path file) {
@@ -167,36 +283,29 @@ final class Stack {
 		}
 	}
 
-	private Path pidFile(Service service) {
-		return this.home.resolve(service.name() + ".pid");
+	private Path pidFile(String service) {
+		return this.home.resolve(service + ".pid");
 	}
 
-	private static String rssMb(ProcessHandle process) {
+	/** Resident set size in MB, from {@code /proc}; -1 when unknown. */
+	public static long rssMb(ProcessHandle process) {
 		try {
 			return Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))
 				.stream()
 				.filter((line) -> line.startsWith("VmRSS:"))
-				.map((line) -> Long.toString(Long.parseLong(line.replaceAll("\\D", "")) / 1024))
+				.mapToLong((line) -> Long.parseLong(line.replaceAll("\\D", "")) / 1024)
 				.findFirst()
-				.orElse("?");
+				.orElse(-1);
 		}
 		catch (IOException ex) {
-			return "?";
+			return -1;
 		}
 	}
 
-	private void script(java.io.PrintStream out, String script, String command) throws Exception {
-		Process process = new ProcessBuilder("bash", this.root.resolve(script).toString(), command)
-			.directory(this.root.toFile())
-			.redirectErrorStream(true)
-			.start();
-		process.getInputStream().transferTo(out);
-		if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
-			throw new IllegalStateException(script + " " + command + " failed");
+	public static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
 		}
-	}
-
-	record Service(String name, int port) {
 	}
 
 }

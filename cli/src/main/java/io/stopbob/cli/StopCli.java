@@ -45,8 +45,15 @@ public final class StopCli {
 		}).execute(args));
 	}
 
-	static Stack stack() {
-		return new Stack(Path.of(System.getProperty("stop.root", ".")).toAbsolutePath().normalize());
+	static Path root() {
+		return Path.of(System.getProperty("stop.root", ".")).toAbsolutePath().normalize();
+	}
+
+	static Stack stack() throws IOException {
+		Path root = root();
+		return Stack.local(root)
+			.with(root.resolve("config/catalog.yml"),
+					List.of("--stop.tagger.ci.poll-interval=1s", "--stop.rollout.poll-interval=1s"), Map.of());
 	}
 
 	@Command(name = "up", description = "Start the broker and the services (local adapters); wait until ready.")
@@ -78,7 +85,7 @@ public final class StopCli {
 	static class Ps implements Callable<Integer> {
 
 		@Override
-		public Integer call() {
+		public Integer call() throws IOException {
 			stack().ps(OUT);
 			return 0;
 		}
@@ -171,7 +178,7 @@ public final class StopCli {
 		String body = "{\"app\":\"" + app + "\",\"environment\":\"" + environment + "\",\"sha\":\"" + sha
 				+ "\",\"user\":\"U0LOCALDEV\",\"userName\":\"" + System.getProperty("user.name", "you") + "\"}";
 		HttpResponse<String> response = HTTP
-			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8081/api/deploys"))
+			.send(HttpRequest.newBuilder(URI.create(stack.url("slack-ingress", "/api/deploys")))
 				.header("Authorization", "Bearer " + stack.apiToken())
 				.header("Content-Type", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofString(body))
@@ -198,7 +205,7 @@ public final class StopCli {
 			thread.subList(printed, thread.size()).forEach(OUT::println);
 			printed = thread.size();
 			HttpResponse<String> state = HTTP
-				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8081/api/deploys/" + deployId))
+				.send(HttpRequest.newBuilder(URI.create(stack.url("slack-ingress", "/api/deploys/" + deployId)))
 					.header("Authorization", "Bearer " + stack.apiToken())
 					.build(), HttpResponse.BodyHandlers.ofString());
 			if (state.body().contains("\"outcome\"")) {

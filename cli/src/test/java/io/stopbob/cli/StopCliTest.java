@@ -40,7 +40,7 @@ class StopCliTest {
 		DemoRepository.create(repo, new PrintStream(new ByteArrayOutputStream()));
 		Files.createDirectories(this.root.resolve("config"));
 		Files.writeString(this.root.resolve("config/catalog.yml"), "apps:\n  demo:\n    repository: .stop/demo-repo\n");
-		Stack stack = new Stack(this.root);
+		Stack stack = Stack.scratch(this.root, this.root.resolve("scratch"));
 
 		String head = StopCli.resolve(stack, "demo", "HEAD");
 

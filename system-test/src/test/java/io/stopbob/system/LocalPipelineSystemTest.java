@@ -1,8 +1,5 @@
 package io.stopbob.system;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,9 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LocalPipelineSystemTest {
 
-	private static final String TOKEN = "system-test-token";
-
-	private static ProcessStack stack;
+	private static SystemStack stack;
 
 	private static String good;
 
@@ -35,7 +30,7 @@ class LocalPipelineSystemTest {
 
 	@BeforeAll
 	static void startTheStack() throws Exception {
-		stack = new ProcessStack();
+		stack = new SystemStack();
 		Path repo = stack.home.resolve("demo-repo");
 		try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
 			Files.writeString(repo.resolve("ci.sh"), "echo tests pass\nexit 0\n");
@@ -57,7 +52,7 @@ class LocalPipelineSystemTest {
 				          backend: local
 				          local: { instances: 2, health-timeout: 2s }
 				""".formatted(repo));
-		stack.start(catalog, List.of(), Map.of("STOP_API_TOKEN", TOKEN));
+		stack.start(catalog, List.of(), Map.of());
 	}
 
 	@AfterAll
@@ -95,46 +90,11 @@ class LocalPipelineSystemTest {
 	}
 
 	private static String deploy(String sha) throws Exception {
-		// One deploy at a time per target: wait for whatever runs on staging to end
-		// first.
-		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-		while (true) {
-			HttpResponse<String> response = ProcessStack.HTTP
-				.send(HttpRequest.newBuilder(URI.create(stack.url("slack-ingress", "/api/deploys")))
-					.header("Authorization", "Bearer " + TOKEN)
-					.header("Content-Type", "application/json")
-					.POST(HttpRequest.BodyPublishers
-						.ofString("{\"app\":\"demo\",\"environment\":\"staging\",\"sha\":\"" + sha + "\"}"))
-					.build(), HttpResponse.BodyHandlers.ofString());
-			if (response.statusCode() == 202) {
-				return response.body().replaceAll(".*\"deployId\":\"([^\"]+)\".*", "$1");
-			}
-			if (response.statusCode() != 409 || System.nanoTime() > deadline) {
-				throw new AssertionError("deploy refused: " + response.statusCode() + " " + response.body());
-			}
-			Thread.sleep(500);
-		}
-	}
-
-	static String awaitOutcome(ProcessStack on, String token, String deployId) throws Exception {
-		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-		String last = "";
-		while (System.nanoTime() < deadline) {
-			HttpResponse<String> response = ProcessStack.HTTP
-				.send(HttpRequest.newBuilder(URI.create(on.url("slack-ingress", "/api/deploys/" + deployId)))
-					.header("Authorization", "Bearer " + token)
-					.build(), HttpResponse.BodyHandlers.ofString());
-			last = response.body();
-			if (last.contains("\"outcome\"")) {
-				return last;
-			}
-			Thread.sleep(250);
-		}
-		throw new AssertionError(deployId + " did not finish in 90 s; last seen: " + last);
+		return stack.deploy("demo", "staging", sha, null);
 	}
 
 	private static String awaitOutcome(String deployId) throws Exception {
-		return awaitOutcome(stack, TOKEN, deployId);
+		return stack.awaitOutcome(deployId, Duration.ofSeconds(90));
 	}
 
 	private static String commit(Git git, Path repo, String file, String content, String message) throws Exception {

@@ -20,6 +20,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.slack.api.app_backend.SlackSignature;
+import io.stopbob.cli.Stack;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +57,7 @@ class RealAdaptersSystemTest {
 	private static final WireMockServer outside = new WireMockServer(
 			wireMockConfig().dynamicPort().bindAddress("127.0.0.1").globalTemplating(true));
 
-	private static ProcessStack stack;
+	private static SystemStack stack;
 
 	@BeforeAll
 	static void startTheStack() throws Exception {
@@ -64,7 +65,7 @@ class RealAdaptersSystemTest {
 		stubSlack();
 		stubGitHub();
 		stubCodeDeploy();
-		stack = new ProcessStack();
+		stack = new SystemStack();
 		Path catalog = stack.home.resolve("catalog.yml");
 		Files.writeString(catalog, """
 				apps:
@@ -88,8 +89,8 @@ class RealAdaptersSystemTest {
 						"--stop.rollout.codedeploy.region=us-east-1",
 						"--stop.rollout.codedeploy.endpoint=" + outside.baseUrl()),
 				Map.of("SLACK_BOT_TOKEN", "xoxb-system", "SLACK_SIGNING_SECRET", SIGNING_SECRET, "GITHUB_TOKEN",
-						"ghp_system", "GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET, "STOP_API_TOKEN", "system-token",
-						"AWS_ACCESS_KEY_ID", "AKIDSYSTEM", "AWS_SECRET_ACCESS_KEY", "system-secret"));
+						"ghp_system", "GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET, "AWS_ACCESS_KEY_ID", "AKIDSYSTEM",
+						"AWS_SECRET_ACCESS_KEY", "system-secret"));
 	}
 
 	@AfterAll
@@ -124,7 +125,7 @@ class RealAdaptersSystemTest {
 		checkRun("completed", "success");
 		String webhook = "{\"action\":\"completed\",\"check_suite\":{\"id\":1,\"head_sha\":\"" + SHA
 				+ "\",\"status\":\"completed\",\"conclusion\":\"success\"}}";
-		HttpResponse<String> delivered = ProcessStack.HTTP
+		HttpResponse<String> delivered = Stack.HTTP
 			.send(HttpRequest.newBuilder(URI.create(stack.url("release-tagger", "/webhooks/github")))
 				.header("X-GitHub-Event", "check_suite")
 				.header("X-Hub-Signature-256", hubSignature(webhook))
@@ -203,7 +204,7 @@ class RealAdaptersSystemTest {
 
 	private static HttpResponse<String> slack(String body) throws Exception {
 		String timestamp = Long.toString(Instant.now().getEpochSecond());
-		return ProcessStack.HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("slack-ingress", "/slack/events")))
+		return Stack.HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("slack-ingress", "/slack/events")))
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.header("X-Slack-Request-Timestamp", timestamp)
 			.header("X-Slack-Signature", new SlackSignature.Generator(SIGNING_SECRET).generate(timestamp, body))

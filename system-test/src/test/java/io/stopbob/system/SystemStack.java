@@ -1,0 +1,129 @@
+package io.stopbob.system;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.stopbob.cli.Stack;
+
+/**
+ * A scratch {@link Stack} (the one {@code bin/stop} runs) for a system test: its own
+ * folder under {@code target/}, free loopback ports, two partitions a topic and quick
+ * polls, and the deploy API a test drives it through. Every wait has a deadline.
+ */
+final class SystemStack {
+
+	static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+
+	static final String TOKEN = "system-test-token";
+
+	final Path home;
+
+	final Stack stack;
+
+	private final PrintStream out;
+
+	SystemStack() throws IOException {
+		this.home = Files.createTempDirectory(Files.createDirectories(ROOT.resolve("system-test/target")), "stack-");
+		this.stack = Stack.scratch(ROOT, this.home);
+		this.out = new PrintStream(new FileOutputStream(this.home.resolve("stack.log").toFile(), true), true,
+				StandardCharsets.UTF_8);
+	}
+
+	/** Starts the broker and the services with these arguments; waits until ready. */
+	SystemStack start(Path catalog, List<String> args, Map<String, String> env) throws Exception {
+		List<String> all = new ArrayList<>(List.of("--stop.bus.partitions=2", "--stop.tagger.ci.poll-interval=500ms",
+				"--stop.rollout.poll-interval=500ms"));
+		all.addAll(args);
+		Map<String, String> withToken = new java.util.HashMap<>(env);
+		withToken.put("STOP_API_TOKEN", TOKEN);
+		this.stack.with(catalog, all, withToken).up(this.out);
+		return this;
+	}
+
+	void stop() throws Exception {
+		this.stack.down(this.out);
+	}
+
+	void kill(String service) throws Exception {
+		this.stack.kill(service);
+	}
+
+	void restart(String service) throws Exception {
+		this.stack.start(service, this.out);
+		this.stack.awaitReady(service, Duration.ofSeconds(120));
+	}
+
+	String url(String service, String path) {
+		return this.stack.url(service, path);
+	}
+
+	String logOf(String service) throws IOException {
+		return Files.readString(this.stack.log(service), StandardCharsets.UTF_8);
+	}
+
+	/** {@code POST /api/deploys}: the answer as it came. */
+	HttpResponse<String> request(String app, String environment, String sha, String user) throws Exception {
+		return Stack.HTTP.send(HttpRequest.newBuilder(URI.create(url("slack-ingress", "/api/deploys")))
+			.header("Authorization", "Bearer " + TOKEN)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"app\":\"" + app + "\",\"environment\":\"" + environment
+					+ "\",\"sha\":\"" + sha + "\"" + ((user != null) ? ",\"user\":\"" + user + "\"" : "") + "}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/**
+	 * Asks for a deploy, waiting while the target is busy with an earlier one; its id.
+	 */
+	String deploy(String app, String environment, String sha, String user) throws Exception {
+		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+		while (true) {
+			HttpResponse<String> response = request(app, environment, sha, user);
+			if (response.statusCode() == 202) {
+				return deployId(response.body());
+			}
+			if (response.statusCode() != 409 || System.nanoTime() > deadline) {
+				throw new AssertionError("deploy refused: " + response.statusCode() + " " + response.body());
+			}
+			Thread.sleep(500);
+		}
+	}
+
+	static String deployId(String body) {
+		return body.replaceAll("(?s).*\"deployId\":\"([^\"]+)\".*", "$1");
+	}
+
+	/** The deploy's JSON once it has an outcome. */
+	String awaitOutcome(String deployId, Duration timeout) throws Exception {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		String last = "";
+		while (System.nanoTime() < deadline) {
+			try {
+				last = Stack.HTTP
+					.send(HttpRequest.newBuilder(URI.create(url("slack-ingress", "/api/deploys/" + deployId)))
+						.header("Authorization", "Bearer " + TOKEN)
+						.build(), HttpResponse.BodyHandlers.ofString())
+					.body();
+				if (last.contains("\"outcome\"")) {
+					return last;
+				}
+			}
+			catch (IOException restarting) {
+				// slack-ingress may be the process a fault case restarts.
+			}
+			Thread.sleep(250);
+		}
+		throw new AssertionError(deployId + " did not finish in " + timeout + "; last seen: " + last);
+	}
+
+}
