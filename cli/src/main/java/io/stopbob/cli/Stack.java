@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A stack under one folder: the broker (through {@code bin/kafka-broker}), the four
@@ -42,9 +43,9 @@ public final class Stack {
 
 	private final Map<String, Integer> ports = new LinkedHashMap<>();
 
-	private final int kafkaPort;
+	private final List<Integer> kafkaPorts = new ArrayList<>();
 
-	private final int controllerPort;
+	private final List<Integer> controllerPorts = new ArrayList<>();
 
 	private final boolean scratch;
 
@@ -56,14 +57,17 @@ public final class Stack {
 
 	private final Map<String, String> env = new HashMap<>();
 
-	private Stack(Path root, Path home, boolean scratch) throws IOException {
+	private Stack(Path root, Path home, boolean scratch, int brokers) throws IOException {
 		this.root = root;
 		this.home = home;
 		this.scratch = scratch;
 		this.heap = Optional.ofNullable(System.getenv("STOP_HEAP")).orElse("256m");
-		this.kafkaPort = scratch ? freePort() : Integer.parseInt(System.getenv().getOrDefault("KAFKA_PORT", "9092"));
-		this.controllerPort = scratch ? freePort()
-				: Integer.parseInt(System.getenv().getOrDefault("KAFKA_CONTROLLER_PORT", "9093"));
+		for (int i = 0; i < brokers; i++) {
+			this.kafkaPorts
+				.add(scratch ? freePort() : Integer.parseInt(System.getenv().getOrDefault("KAFKA_PORT", "9092")));
+			this.controllerPorts.add(scratch ? freePort()
+					: Integer.parseInt(System.getenv().getOrDefault("KAFKA_CONTROLLER_PORT", "9093")));
+		}
 		for (int i = 0; i < SERVICES.size(); i++) {
 			this.ports.put(SERVICES.get(i), scratch ? freePort() : 8081 + i);
 		}
@@ -76,15 +80,23 @@ public final class Stack {
 	/** {@code bin/stop}'s stack: {@code .stop/} (or {@code STOP_HOME}), fixed ports. */
 	public static Stack local(Path root) throws IOException {
 		return new Stack(root,
-				Optional.ofNullable(System.getenv("STOP_HOME")).map(Path::of).orElse(root.resolve(".stop")), false);
+				Optional.ofNullable(System.getenv("STOP_HOME")).map(Path::of).orElse(root.resolve(".stop")), false, 1);
 	}
 
 	/**
 	 * A stack of its own under {@code home}, on free ports, for a test or a benchmark.
 	 */
 	public static Stack scratch(Path root, Path home) throws IOException {
+		return scratch(root, home, 1);
+	}
+
+	/**
+	 * A scratch stack whose broker is a cluster of this many KRaft nodes (see
+	 * {@code bin/kafka-broker}).
+	 */
+	public static Stack scratch(Path root, Path home, int brokers) throws IOException {
 		Files.createDirectories(home);
-		return new Stack(root, home, true);
+		return new Stack(root, home, true, brokers);
 	}
 
 	/**
@@ -107,7 +119,7 @@ public final class Stack {
 	}
 
 	public String bootstrapServers() {
-		return "127.0.0.1:" + this.kafkaPort;
+		return this.kafkaPorts.stream().map((port) -> "127.0.0.1:" + port).collect(Collectors.joining(","));
 	}
 
 	public String url(String service, String path) {
@@ -124,7 +136,6 @@ public final class Stack {
 
 	/** The broker and every service; returns when all are ready. */
 	public void up(PrintStream out) throws Exception {
-		Files.createDirectories(this.home.resolve("logs"));
 		broker(out, "start");
 		for (String service : SERVICES) {
 			start(service, out);
@@ -142,6 +153,7 @@ public final class Stack {
 					service + ": already running (pid " + running.get().pid() + ") on port " + this.ports.get(service));
 			return;
 		}
+		Files.createDirectories(this.home.resolve("logs"));
 		List<String> command = new ArrayList<>(List.of("java", "-Xmx" + this.heap,
 				"-Xlog:gc:file=" + gcLog(service) + ":uptime", "-jar",
 				this.root.resolve(service + "/target/" + service + "-" + VERSION + ".jar").toString(),
@@ -212,19 +224,25 @@ public final class Stack {
 		}
 	}
 
-	/** {@code bin/kafka-broker start|stop} for this stack's broker. */
-	public void broker(PrintStream out, String command) throws Exception {
-		ProcessBuilder builder = new ProcessBuilder("bash", this.root.resolve("bin/kafka-broker").toString(), command)
-			.directory(this.root.toFile())
-			.redirectErrorStream(true);
+	/**
+	 * {@code bin/kafka-broker start|stop|kill <node>} for this stack's broker (or
+	 * cluster).
+	 */
+	public void broker(PrintStream out, String... command) throws Exception {
+		List<String> line = new ArrayList<>(List.of("bash", this.root.resolve("bin/kafka-broker").toString()));
+		line.addAll(List.of(command));
+		ProcessBuilder builder = new ProcessBuilder(line).directory(this.root.toFile()).redirectErrorStream(true);
 		builder.environment().put("STOP_HOME", this.home.toString());
-		builder.environment().put("KAFKA_PORT", Integer.toString(this.kafkaPort));
-		builder.environment().put("KAFKA_CONTROLLER_PORT", Integer.toString(this.controllerPort));
+		builder.environment()
+			.put("KAFKA_PORT", this.kafkaPorts.stream().map(String::valueOf).collect(Collectors.joining(",")));
+		builder.environment()
+			.put("KAFKA_CONTROLLER_PORT",
+					this.controllerPorts.stream().map(String::valueOf).collect(Collectors.joining(",")));
 		Process process = builder.start();
 		process.getInputStream().transferTo(out);
 		if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
 			process.destroyForcibly();
-			throw new IllegalStateException("bin/kafka-broker " + command + " failed");
+			throw new IllegalStateException("bin/kafka-broker " + String.join(" ", command) + " failed");
 		}
 	}
 

@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.stopbob.cli.bench.BenchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
 import org.yaml.snakeyaml.Yaml;
@@ -39,10 +40,12 @@ public final class StopCli {
 	}
 
 	public static void main(String[] args) {
-		System.exit(new CommandLine(new StopCli()).setExecutionExceptionHandler((ex, commandLine, parsed) -> {
-			commandLine.getErr().println("stop: " + ex.getMessage());
-			return 2;
-		}).execute(args));
+		System.exit(new CommandLine(new StopCli()).addSubcommand("bench", new BenchCommand(root()))
+			.setExecutionExceptionHandler((ex, commandLine, parsed) -> {
+				commandLine.getErr().println("stop: " + ex.getMessage());
+				return 2;
+			})
+			.execute(args));
 	}
 
 	static Path root() {

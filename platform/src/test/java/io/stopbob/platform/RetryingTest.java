@@ -56,6 +56,32 @@ class RetryingTest {
 	}
 
 	@Test
+	void aTimedWaitSpendsNoAttemptButHasABoundOfItsOwn() {
+		AtomicInteger calls = new AtomicInteger();
+
+		// Two failures, a rate limit, then success: within 3 attempts, as the wait is
+		// GitHub's instruction rather than a failure.
+		String value = this.retrying.call("failing then limited", () -> {
+			int call = calls.incrementAndGet();
+			if (call <= 2) {
+				throw new Retry("HTTP 502");
+			}
+			if (call == 3) {
+				throw new Retry("secondary rate limit", Duration.ofMillis(1));
+			}
+			return "ok";
+		});
+		assertThat(value).isEqualTo("ok");
+
+		calls.set(0);
+		assertThatExceptionOfType(Retrying.GaveUp.class).isThrownBy(() -> this.retrying.call("always limited", () -> {
+			calls.incrementAndGet();
+			throw new Retry("429", Duration.ofMillis(1));
+		})).withMessageContaining("429");
+		assertThat(calls).hasValue(4);
+	}
+
+	@Test
 	void whatIsNotWorthRetryingPassesStraightThrough() {
 		AtomicInteger calls = new AtomicInteger();
 

@@ -16,25 +16,18 @@ import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.slack.api.app_backend.SlackSignature;
 import io.stopbob.cli.Stack;
+import io.stopbob.cli.stubs.OutsideStubs;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -46,25 +39,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RealAdaptersSystemTest {
 
-	private static final String SIGNING_SECRET = "system-signing-secret";
+	private static final String SIGNING_SECRET = OutsideStubs.serviceEnv().get("SLACK_SIGNING_SECRET");
 
-	private static final String WEBHOOK_SECRET = "system-webhook-secret";
+	private static final String WEBHOOK_SECRET = OutsideStubs.serviceEnv().get("GITHUB_WEBHOOK_SECRET");
 
 	private static final String SHA = "5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e";
 
 	private static final String REPO = "/repos/stop-bob/convertkit";
 
-	private static final WireMockServer outside = new WireMockServer(
-			wireMockConfig().dynamicPort().bindAddress("127.0.0.1").globalTemplating(true));
+	private static OutsideStubs outside;
 
 	private static SystemStack stack;
 
 	@BeforeAll
 	static void startTheStack() throws Exception {
-		outside.start();
-		stubSlack();
-		stubGitHub();
-		stubCodeDeploy();
+		outside = OutsideStubs.journaled();
+		checkRun("in_progress", null);
 		stack = new SystemStack();
 		Path catalog = stack.home.resolve("catalog.yml");
 		Files.writeString(catalog, """
@@ -82,15 +72,7 @@ class RealAdaptersSystemTest {
 				          backend: codedeploy
 				          codedeploy: { application: convertkit, deployment-group: production }
 				""");
-		stack.start(catalog,
-				List.of("--stop.slack.api-url=" + outside.baseUrl() + "/api/",
-						"--stop.tagger.github.api-url=" + outside.baseUrl(),
-						"--stop.changelog.github-api-url=" + outside.baseUrl(), "--stop.tagger.github.backoff=50ms",
-						"--stop.rollout.codedeploy.region=us-east-1",
-						"--stop.rollout.codedeploy.endpoint=" + outside.baseUrl()),
-				Map.of("SLACK_BOT_TOKEN", "xoxb-system", "SLACK_SIGNING_SECRET", SIGNING_SECRET, "GITHUB_TOKEN",
-						"ghp_system", "GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET, "AWS_ACCESS_KEY_ID", "AKIDSYSTEM",
-						"AWS_SECRET_ACCESS_KEY", "system-secret"));
+		stack.start(catalog, outside.serviceArgs(), OutsideStubs.serviceEnv());
 	}
 
 	@AfterAll
@@ -98,7 +80,9 @@ class RealAdaptersSystemTest {
 		if (stack != null) {
 			stack.stop();
 		}
-		outside.stop();
+		if (outside != null) {
+			outside.close();
+		}
 	}
 
 	@Test
@@ -186,9 +170,7 @@ class RealAdaptersSystemTest {
 	}
 
 	private static List<ServeEvent> served() {
-		List<ServeEvent> oldestFirst = new java.util.ArrayList<>(outside.getAllServeEvents());
-		java.util.Collections.reverse(oldestFirst);
-		return oldestFirst;
+		return outside.served();
 	}
 
 	private static List<ServeEvent> calls(String url) {
@@ -218,74 +200,12 @@ class RealAdaptersSystemTest {
 		return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
 	}
 
-	private static void stubSlack() {
-		outside.stubFor(post("/api/auth.test")
-			.willReturn(okJson("{\"ok\":true,\"team_id\":\"T0\",\"user_id\":\"U0BOB\",\"bot_id\":\"B0\"}")));
-		outside.stubFor(post("/api/views.open").willReturn(okJson("{\"ok\":true}")));
-		outside.stubFor(post("/api/chat.postMessage").willReturn(okJson(
-				"{\"ok\":true,\"channel\":\"C0DEPLOYS\",\"ts\":\"{{now format='epoch'}}.{{randomValue length=6 type='NUMERIC'}}\"}")));
-		outside.stubFor(post("/api/chat.update").willReturn(okJson("{\"ok\":true}")));
-		outside.stubFor(post("/api/conversations.replies").willReturn(okJson("{\"ok\":true,\"messages\":[]}")));
-		outside.stubFor(post("/api/conversations.history").willReturn(okJson("{\"ok\":true,\"messages\":[]}")));
-	}
-
-	private static void stubGitHub() {
-		outside.stubFor(get(urlPathEqualTo(REPO)).willReturn(okJson("""
-				{"id":1,"name":"convertkit","full_name":"stop-bob/convertkit","owner":{"login":"stop-bob","id":1},
-				 "html_url":"https://github.com/stop-bob/convertkit"}""")));
-		outside.stubFor(get(urlPathEqualTo(REPO + "/commits/" + SHA)).willReturn(
-				okJson("""
-						{"sha":"%s","commit":{"message":"Fix the signup form (#7)","author":{"name":"Ann","email":"a@x","date":"2026-11-26T10:00:00Z"}}}"""
-					.formatted(SHA))));
-		outside.stubFor(get(urlPathEqualTo(REPO + "/commits")).willReturn(
-				okJson("""
-						[{"sha":"%s","commit":{"message":"Fix the signup form (#7)","author":{"name":"Ann","email":"a@x","date":"2026-11-26T10:00:00Z"}}}]"""
-					.formatted(SHA))));
-		outside.stubFor(get(urlPathMatching(REPO + "/git/refs/tags/.*")).willReturn(aResponse().withStatus(404)
-			.withHeader("Content-Type", "application/json")
-			.withBody("{\"message\":\"Not Found\"}")));
-		outside.stubFor(post(urlPathEqualTo(REPO + "/git/tags")).willReturn(aResponse().withStatus(201)
-			.withHeader("Content-Type", "application/json")
-			.withBody("{\"sha\":\"7a907a907a907a907a907a907a907a907a907a90\",\"tag\":\"t\",\"object\":{\"sha\":\"" + SHA
-					+ "\",\"type\":\"commit\"}}")));
-		outside.stubFor(post(urlPathEqualTo(REPO + "/git/refs")).willReturn(aResponse().withStatus(201)
-			.withHeader("Content-Type", "application/json")
-			.withBody(
-					"{\"ref\":\"refs/tags/t\",\"object\":{\"sha\":\"7a907a907a907a907a907a907a907a907a907a90\",\"type\":\"tag\"}}")));
-		outside.stubFor(get(urlPathMatching(REPO + "/releases/tags/.*")).willReturn(aResponse().withStatus(404)
-			.withHeader("Content-Type", "application/json")
-			.withBody("{\"message\":\"Not Found\"}")));
-		outside.stubFor(post(urlPathEqualTo(REPO + "/releases")).willReturn(aResponse().withStatus(201)
-			.withHeader("Content-Type", "application/json")
-			.withBody(
-					"{\"id\":1,\"tag_name\":\"t\",\"html_url\":\"https://github.com/stop-bob/convertkit/releases/tag/production-1\"}")));
-		outside.stubFor(get(urlPathEqualTo(REPO + "/statuses/" + SHA)).willReturn(okJson("[]")));
-		checkRun("in_progress", null);
-	}
-
 	private static void checkRun(String status, String conclusion) {
-		outside.stubFor(get(urlPathEqualTo(REPO + "/commits/" + SHA + "/check-runs")).willReturn(okJson("""
-				{"total_count":1,"check_runs":[{"id":4,"name":"build","head_sha":"%s","status":"%s","conclusion":%s,
-				 "html_url":"https://github.com/stop-bob/convertkit/runs/4"}]}""".formatted(SHA, status,
-				(conclusion != null) ? "\"" + conclusion + "\"" : "null"))));
-	}
-
-	private static void stubCodeDeploy() {
-		outside.stubFor(codedeploy("ListDeployments").willReturn(amzJson("{\"deployments\":[]}")));
-		outside.stubFor(codedeploy("CreateDeployment").willReturn(amzJson("{\"deploymentId\":\"d-SYSTEM01\"}")));
-		outside.stubFor(codedeploy("GetDeployment").willReturn(
-				amzJson("""
-						{"deploymentInfo":{"deploymentId":"d-SYSTEM01","applicationName":"convertkit","deploymentGroupName":"production",
-						 "deploymentConfigName":"CodeDeployDefault.HalfAtATime","status":"Succeeded",
-						 "deploymentOverview":{"Pending":0,"InProgress":0,"Succeeded":4,"Failed":0,"Skipped":0,"Ready":0}}}""")));
-	}
-
-	private static MappingBuilder codedeploy(String operation) {
-		return post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("CodeDeploy_20141006." + operation));
-	}
-
-	private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder amzJson(String body) {
-		return aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1").withBody(body);
+		outside.server()
+			.stubFor(get(urlPathEqualTo(REPO + "/commits/" + SHA + "/check-runs")).willReturn(okJson("""
+					{"total_count":1,"check_runs":[{"id":4,"name":"build","head_sha":"%s","status":"%s","conclusion":%s,
+					 "html_url":"https://github.com/stop-bob/convertkit/runs/4"}]}""".formatted(SHA, status,
+					(conclusion != null) ? "\"" + conclusion + "\"" : "null"))));
 	}
 
 }

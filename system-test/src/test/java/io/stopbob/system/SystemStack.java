@@ -34,8 +34,13 @@ final class SystemStack {
 	private final PrintStream out;
 
 	SystemStack() throws IOException {
+		this(1);
+	}
+
+	/** A stack whose broker is a KRaft cluster of this many nodes. */
+	SystemStack(int brokers) throws IOException {
 		this.home = Files.createTempDirectory(Files.createDirectories(ROOT.resolve("system-test/target")), "stack-");
-		this.stack = Stack.scratch(ROOT, this.home);
+		this.stack = Stack.scratch(ROOT, this.home, brokers);
 		this.out = new PrintStream(new FileOutputStream(this.home.resolve("stack.log").toFile(), true), true,
 				StandardCharsets.UTF_8);
 	}
@@ -57,6 +62,11 @@ final class SystemStack {
 
 	void kill(String service) throws Exception {
 		this.stack.kill(service);
+	}
+
+	/** {@code bin/kafka-broker start|stop|kill <node>} for this stack's broker. */
+	void broker(String... command) throws Exception {
+		this.stack.broker(this.out, command);
 	}
 
 	void restart(String service) throws Exception {

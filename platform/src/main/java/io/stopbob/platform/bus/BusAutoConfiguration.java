@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.stopbob.schemas.EventDeserializer;
+import io.stopbob.platform.catalog.Catalog;
 import io.stopbob.schemas.EventSerializer;
+import io.stopbob.schemas.Events;
+import io.stopbob.schemas.TargetKey;
 import io.stopbob.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -23,6 +26,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
@@ -35,6 +39,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.backoff.ExponentialBackOff;
 
@@ -57,10 +62,12 @@ public class BusAutoConfiguration {
 	@Bean
 	DefaultKafkaProducerFactoryCustomizer eventProducer() {
 		// Class names, not instances, so the dead-letter template can swap the value
-		// serializer.
-		return (factory) -> factory.updateConfigs(Map.of(ProducerConfig.ACKS_CONFIG, "all",
-				ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-				StringSerializer.class, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, EventSerializer.class));
+		// serializer. No linger: every publish is waited for, one event at a time, so
+		// batching would only add its delay (5 ms by default since Kafka 4) to each step.
+		return (factory) -> factory
+			.updateConfigs(Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+					ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+					StringSerializer.class, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, EventSerializer.class));
 	}
 
 	@Bean
@@ -109,7 +116,39 @@ public class BusAutoConfiguration {
 				new Header[] { new RecordHeader(REASON_HEADER, rootCause(ex).getBytes(StandardCharsets.UTF_8)) }));
 		ExponentialBackOff backOff = new ExponentialBackOff(properties.retry().backoff().toMillis(), 2.0);
 		backOff.setMaxAttempts(Math.max(0, properties.retry().attempts() - 1));
-		return new DefaultErrorHandler(recoverer, backOff);
+		DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
+		handler.addNotRetryableExceptions(UnknownAppException.class);
+		return handler;
+	}
+
+	/**
+	 * A well-formed event for an app the catalog does not have is poison too: no service
+	 * could act on it (or should invent an end for it), so it goes to the DLT with its
+	 * reason before any listener sees it.
+	 */
+	@Bean
+	RecordInterceptor<Object, Object> knownAppsOnly(ObjectProvider<Catalog> catalog) {
+		return (record, consumer) -> {
+			Catalog known = catalog.getIfAvailable();
+			if (known != null && record.value() instanceof SpecificRecord event) {
+				TargetKey target = Events.target(event);
+				if (known.app(target.app()).isEmpty()) {
+					throw new UnknownAppException(target.app() + " is not in the catalog (" + known.appNames()
+							+ "); event " + Events.meta(event).getEventId() + " of deploy "
+							+ Events.meta(event).getDeployId());
+				}
+			}
+			return record;
+		};
+	}
+
+	/** See {@link #knownAppsOnly}. */
+	static class UnknownAppException extends RuntimeException {
+
+		UnknownAppException(String message) {
+			super(message);
+		}
+
 	}
 
 	private static String rootCause(Throwable ex) {

@@ -34,30 +34,35 @@ public final class Retrying {
 
 	/**
 	 * Runs the attempt until it returns, throws something other than {@link Retry}, or
-	 * the attempts are spent.
+	 * the attempts are spent. A retry the outside system timed ("retry after": a rate
+	 * limit) is an instruction, not a failure: it does not spend an attempt, and has a
+	 * bound of its own (as many waits as attempts).
 	 * @param what the call, for logs (e.g. {@code chat.postMessage for deploy d-1})
 	 * @throws GaveUp when every attempt asked to be retried
 	 */
 	public <T> T call(String what, Attempt<T> attempt) {
 		Duration wait = this.backoff;
-		String last = "no attempt";
-		for (int number = 1; number <= this.attempts; number++) {
+		int failures = 0;
+		int waits = 0;
+		while (true) {
 			try {
 				return attempt.run();
 			}
 			catch (Retry retry) {
-				last = retry.getMessage();
-				if (number == this.attempts) {
-					break;
+				boolean told = retry.after != null;
+				int spent = told ? ++waits : ++failures;
+				if (spent >= this.attempts + (told ? 1 : 0)) {
+					throw new GaveUp(what, retry.getMessage(), failures + waits);
 				}
-				Duration pause = (retry.after != null) ? min(retry.after, this.maxWait) : wait;
-				log.warn("{} failed ({}), attempt {} of {}; retrying in {} ms", what, last, number, this.attempts,
-						pause.toMillis());
+				Duration pause = told ? min(retry.after, this.maxWait) : wait;
+				log.warn("{} failed ({}), {} {} of {}; retrying in {} ms", what, retry.getMessage(),
+						told ? "wait" : "attempt", spent, this.attempts, pause.toMillis());
 				sleep(pause, what);
-				wait = min(wait.multipliedBy(2), this.maxWait);
+				if (!told) {
+					wait = min(wait.multipliedBy(2), this.maxWait);
+				}
 			}
 		}
-		throw new GaveUp(what, last, this.attempts);
 	}
 
 	private static Duration min(Duration a, Duration b) {

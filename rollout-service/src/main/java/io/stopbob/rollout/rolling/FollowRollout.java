@@ -132,20 +132,30 @@ public class FollowRollout {
 			this.following.remove(deployId);
 			return;
 		}
-		if (!status.equals(followed.last)) {
-			followed.last = status;
-			publish(progress(deploy, followed, status));
+		try {
+			if (!status.equals(followed.last)) {
+				publish(progress(deploy, followed, status));
+				followed.last = status;
+			}
+			if (!status.finished()) {
+				schedule(followed, this.pollInterval);
+				return;
+			}
+			switch (status.state()) {
+				case SUCCEEDED -> finish(deploy, Outcome.SUCCEEDED, null);
+				case ROLLED_BACK -> finish(deploy, Outcome.ROLLED_BACK, failures(status));
+				default -> finish(deploy, Outcome.FAILED, failures(status));
+			}
 		}
-		if (!status.finished()) {
-			schedule(followed, this.pollInterval);
+		catch (RuntimeException ex) {
+			// The broker may be away: keep following, and publish when it is back.
+			log.warn("deploy {}: could not publish its progress, trying again: {}", deployId, ex.getMessage());
+			schedule(followed, this.pollInterval.multipliedBy(2));
 			return;
 		}
+		// Only now: until the end is in the ledger, a replayed build must still see
+		// this rollout as followed, not start following it a second time.
 		this.following.remove(deployId);
-		switch (status.state()) {
-			case SUCCEEDED -> finish(deploy, Outcome.SUCCEEDED, null);
-			case ROLLED_BACK -> finish(deploy, Outcome.ROLLED_BACK, failures(status));
-			default -> finish(deploy, Outcome.FAILED, failures(status));
-		}
 	}
 
 	private Progressed progress(Deploy deploy, Followed followed, RolloutStatus status) {

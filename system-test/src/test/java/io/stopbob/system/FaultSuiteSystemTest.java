@@ -1,0 +1,636 @@
+package io.stopbob.system;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.stopbob.cli.Stack;
+import io.stopbob.cli.bench.SampleEvents;
+import io.stopbob.cli.stubs.OutsideStubs;
+import io.stopbob.ledger.PipelineEvent;
+import io.stopbob.ledger.Target;
+import io.stopbob.ledger.messaging.EventMapping;
+import io.stopbob.schemas.EventCodec;
+import io.stopbob.schemas.Topics;
+import io.stopbob.slack.SlackRequestSigner;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.stopbob.cli.stubs.OutsideStubs.amzJson;
+import static io.stopbob.cli.stubs.OutsideStubs.codedeploy;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What production does to a deploy system, done to the real processes (a KRaft broker and
+ * the four services with their real adapters, WireMock speaking Slack, GitHub and
+ * CodeDeploy): services killed with SIGKILL at their longest step and restarted, the
+ * brokers stopped for 20 s, one of the three brokers killed, outside systems failing and
+ * throttling, poison records, a race for one target, and hostile requests. Each case
+ * checks the deploy's outcome, that every outside side effect happened exactly once and
+ * that no deploy was lost or finished twice. Ends with
+ * {@code faults: tried=N survived=N lost=0 duplicated=0}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultSuiteSystemTest {
+
+	private static final List<String> APPS = List.of("kill-ingress", "kill-tagger", "kill-changelog", "kill-rollout",
+			"broker-down", "broker-killed", "github-faults", "slack-faults", "codedeploy-faults", "poison", "busy",
+			"secure");
+
+	private static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(120);
+
+	private static OutsideStubs outside;
+
+	private static SystemStack stack;
+
+	private static TopicWatch topics;
+
+	private static final List<String> deploys = new ArrayList<>();
+
+	private static int tried;
+
+	private static int survived;
+
+	@BeforeAll
+	static void startTheStack() throws Exception {
+		outside = OutsideStubs.journaled();
+		// A three-node cluster (replication 3, min.insync.replicas 2): the services run
+		// on it unchanged, and one case kills a node.
+		stack = new SystemStack(3);
+		StringBuilder catalog = new StringBuilder("apps:\n");
+		for (String app : APPS) {
+			catalog.append("""
+					  %s:
+					    repository: stop-bob/%s
+					    deploy-channel: C0DEPLOYS
+					    changelog-channel: C0CHANGES
+					    environments:
+					      production:
+					        tag-prefix: production-
+					        deployers: { users: [U0ANN] }
+					        ci: { required-checks: [build], timeout: 5m }
+					        rollout:
+					          backend: codedeploy
+					          codedeploy: { application: %s, deployment-group: production }
+					""".formatted(app, app, app));
+		}
+		Path file = stack.home.resolve("catalog.yml");
+		Files.writeString(file, catalog.toString());
+		stack.start(file, outside.serviceArgs(), OutsideStubs.serviceEnv());
+		topics = new TopicWatch(stack.stack.bootstrapServers());
+	}
+
+	@AfterAll
+	static void summary() throws Exception {
+		try {
+			if (topics != null) {
+				Thread.sleep(2_000);
+				long lost = deploys.stream().filter((id) -> topics.finishes(id) == 0).count();
+				long duplicated = deploys.stream().filter((id) -> topics.finishes(id) > 1).count();
+				System.out.printf("faults: tried=%d survived=%d lost=%d duplicated=%d%n", tried, survived, lost,
+						duplicated);
+				topics.close();
+				assertThat(lost).as("deploys that never finished").isZero();
+				assertThat(duplicated).as("deploys that finished twice").isZero();
+			}
+		}
+		finally {
+			if (stack != null) {
+				stack.stop();
+			}
+			if (outside != null) {
+				outside.close();
+			}
+		}
+	}
+
+	@Test
+	@Order(1)
+	void slackIngressKilledWhileItReportsTheRolloutFinishesTheThreadOnce() throws Exception {
+		fault(() -> killedMidRollout("kill-ingress", "slack-ingress"));
+	}
+
+	@Test
+	@Order(2)
+	void releaseTaggerKilledWhileWaitingForCiStillGatesOnCiAndTagsOnce() throws Exception {
+		fault(() -> {
+			String app = "kill-tagger";
+			String sha = sha();
+			checkRuns(app, sha, "in_progress", null);
+			String deployId = deploy(app, sha);
+			awaitCalls(() -> created(app, "/releases") == 1);
+			Thread.sleep(1_000);
+			stack.kill("release-tagger");
+			stack.restart("release-tagger");
+			checkRuns(app, sha, "completed", "success");
+			assertThat(stack.awaitOutcome(deployId, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+			assertExactlyOnce(app, deployId);
+		});
+	}
+
+	@Test
+	@Order(3)
+	void changelogPosterKilledWhilePostingFindsItsMessageAfterRestartAndPostsOnce() throws Exception {
+		fault(() -> {
+			String app = "kill-changelog";
+			// Slack takes the message, then is slow to answer: the poster dies between
+			// the side effect and its commit, the case a restart must not repeat.
+			outside.server()
+				.stubFor(post("/api/chat.postMessage").withFormParam("channel", equalTo("C0CHANGES"))
+					.withRequestBody(containing(app))
+					.willReturn(OutsideStubs.remembered().withFixedDelay(8_000)));
+			String deployId = deploy(app, sha());
+			awaitCalls(() -> served("/api/chat.postMessage").stream()
+				.anyMatch((event) -> form(event, "channel").equals("C0CHANGES") && body(event).contains(app)));
+			stack.kill("changelog-poster");
+			stack.restart("changelog-poster");
+			assertThat(stack.awaitOutcome(deployId, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+			assertExactlyOnce(app, deployId);
+		});
+	}
+
+	@Test
+	@Order(4)
+	void rolloutServiceKilledMidRolloutFollowsTheSameDeploymentAfterRestart() throws Exception {
+		fault(() -> killedMidRollout("kill-rollout", "rollout-service"));
+	}
+
+	@Test
+	@Order(5)
+	void theBrokerStoppedForTwentySecondsMidRolloutLosesNothing() throws Exception {
+		fault(() -> {
+			String app = "broker-down";
+			String deployment = holdRollout(app);
+			String deployId = deploy(app, sha());
+			awaitCalls(() -> deployments(app) == 1);
+			stack.broker("stop");
+			Thread.sleep(20_000);
+			stack.broker("start");
+			releaseRollout(deployment, app);
+			assertThat(stack.awaitOutcome(deployId, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+			assertExactlyOnce(app, deployId);
+		});
+	}
+
+	@Test
+	@Order(6)
+	void oneOfThreeBrokersKilledMidRolloutLosesNothing() throws Exception {
+		fault(() -> {
+			String app = "broker-killed";
+			String deployment = holdRollout(app);
+			String deployId = deploy(app, sha());
+			awaitCalls(() -> deployments(app) == 1);
+			stack.broker("kill", "1");
+			Thread.sleep(3_000);
+			releaseRollout(deployment, app);
+			assertThat(stack.awaitOutcome(deployId, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+			assertExactlyOnce(app, deployId);
+			stack.broker("start");
+		});
+	}
+
+	@Test
+	@Order(7)
+	void gitHubAnswering502ThriceThenASecondaryRateLimitStillTagsOnce() throws Exception {
+		fault(() -> {
+			String app = "github-faults";
+			String tags = "/repos/stop-bob/" + app + "/git/tags";
+			WireMockServer github = outside.server();
+			for (int i = 0; i < 3; i++) {
+				github.stubFor(post(urlPathEqualTo(tags)).inScenario(app)
+					.whenScenarioStateIs((i == 0) ? Scenario.STARTED : "502-" + i)
+					.willReturn(aResponse().withStatus(502).withBody("<html>Bad Gateway</html>"))
+					.willSetStateTo("502-" + (i + 1)));
+			}
+			github.stubFor(post(urlPathEqualTo(tags)).inScenario(app)
+				.whenScenarioStateIs("502-3")
+				.willReturn(aResponse().withStatus(403)
+					.withHeader("Retry-After", "1")
+					.withHeader("Content-Type", "application/json")
+					.withBody("{\"message\":\"You have exceeded a secondary rate limit. Please wait a few minutes "
+							+ "before you try again.\",\"documentation_url\":\"https://docs.github.com/rest\"}"))
+				.willSetStateTo("calm"));
+			github.stubFor(post(urlPathEqualTo(tags)).inScenario(app)
+				.whenScenarioStateIs("calm")
+				.willReturn(OutsideStubs.created(
+						"""
+								{"sha":"7a907a907a907a907a907a907a907a907a907a90","tag":"t","object":{"sha":"x","type":"commit"}}""")));
+			String deployId = deploy(app, sha());
+			assertThat(stack.awaitOutcome(deployId, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+			assertThat(calls("POST", tags)).isEqualTo(5);
+			assertExactlyOnce(app, deployId);
+		});
+	}
+
+	@Test
+	@Order(8)
+	void slackAnswering429AndAFailingUpdateStillReportsEveryStepOnce() throws Exception {
+		fault(() -> {
+			String app = "slack-faults";
+			WireMockServer slack = outside.server();
+			slack.stubFor(post("/api/chat.postMessage").withRequestBody(containing(app))
+				.inScenario(app)
+				.whenScenarioStateIs(Scenario.STARTED)
+				.willReturn(aResponse().withStatus(429)
+					.withHeader("Retry-After", "1")
+					.withHeader("Content-Type", "application/json")
+					.withBody("{\"ok\":false,\"error\":\"ratelimited\"}"))
+				.willSetStateTo("answered"));
+			slack.stubFor(post("/api/chat.update").withRequestBody(containing(app))
+				.willReturn(okJson("{\"ok\":false,\"error\":\"message_not_found\"}")));
+			String deployId = deploy(app, sha());
+			assertThat(stack.awaitOutcome(deployId, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+			assertThat(served("/api/chat.postMessage").stream()
+				.filter((event) -> body(event).contains(app))
+				.filter((event) -> event.getResponse().getStatus() == 429)).hasSize(1);
+			assertExactlyOnce(app, deployId);
+		});
+	}
+
+	@Test
+	@Order(9)
+	void codeDeployThrottlingThenHalfTheFleetFailingIsRolledBackAndSaysWhy() throws Exception {
+		fault(() -> {
+			String app = "codedeploy-faults";
+			String deployment = "d-HALFFAIL1";
+			WireMockServer aws = outside.server();
+			aws.stubFor(
+					codedeploy("CreateDeployment").withRequestBody(containing("\"applicationName\":\"" + app + "\""))
+						.inScenario(app)
+						.whenScenarioStateIs(Scenario.STARTED)
+						.willReturn(aResponse().withStatus(400)
+							.withHeader("Content-Type", "application/x-amz-json-1.1")
+							.withBody("{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"))
+						.willSetStateTo("calm"));
+			aws.stubFor(
+					codedeploy("CreateDeployment").withRequestBody(containing("\"applicationName\":\"" + app + "\""))
+						.inScenario(app)
+						.whenScenarioStateIs("calm")
+						.willReturn(OutsideStubs.createdDeployment(deployment)));
+			aws.stubFor(codedeploy("GetDeployment").withRequestBody(containing(deployment))
+				.willReturn(amzJson(deploymentInfo(deployment, app,
+						"\"status\":\"Failed\",\"deploymentOverview\":{\"Pending\":0,\"InProgress\":0,\"Succeeded\":2,"
+								+ "\"Failed\":2,\"Skipped\":0,\"Ready\":0},\"rollbackInfo\":{\"rollbackDeploymentId\":"
+								+ "\"d-ROLLBACK9\",\"rollbackMessage\":\"Automatic rollback\"},\"errorInformation\":"
+								+ "{\"code\":\"HEALTH_CONSTRAINTS\",\"message\":\"too many individual instances failed\"}"))));
+			aws.stubFor(codedeploy("ListDeploymentTargets").withRequestBody(containing(deployment))
+				.willReturn(amzJson("{\"targetIds\":[\"i-0bad1\",\"i-0bad2\"]}")));
+			aws.stubFor(codedeploy("BatchGetDeploymentTargets").withRequestBody(containing(deployment))
+				.willReturn(amzJson("""
+						{"deploymentTargets":[{"deploymentTargetType":"InstanceTarget","instanceTarget":{
+						  "deploymentId":"%s","targetId":"i-0bad1","status":"Failed","lifecycleEvents":[
+						   {"lifecycleEventName":"ValidateService","status":"Failed",
+						    "diagnostics":{"errorCode":"ScriptFailed","message":"health check answered 503"}}]}}]}"""
+					.formatted(deployment))));
+			String deployId = deploy(app, sha());
+			String outcome = stack.awaitOutcome(deployId, DEPLOY_TIMEOUT);
+			assertThat(outcome).contains("\"outcome\":\"ROLLED_BACK\"").contains("i-0bad1 failed ValidateService");
+			assertThat(messages(deployId)).anySatisfy((text) -> assertThat(text).contains("rolled back"));
+			assertExactlyOnce(app, deployId);
+		});
+	}
+
+	@Test
+	@Order(10)
+	void aPoisonRecordOnEachTopicGoesToItsDeadLetterTopicWithItsReasonAndThePipelineGoesOn() throws Exception {
+		fault(() -> {
+			try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+					Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.stack.bootstrapServers()),
+					new StringSerializer(), new ByteArraySerializer())) {
+				byte[] unknownFingerprint = new byte[] { (byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0 };
+				EventCodec codec = EventCodec.standard();
+				for (PipelineEvent event : SampleEvents.deploy("d-unknown-app", new Target("no-such-app", "production"),
+						sha(), Instant.now())) {
+					SpecificRecord avro = EventMapping.toAvro(event);
+					String topic = Topics.topicOf(avro.getClass());
+					producer.send(new ProducerRecord<>(topic, "poison/production", "garbage \u0000 bytes".getBytes()));
+					producer.send(new ProducerRecord<>(topic, "poison/production", unknownFingerprint));
+					producer.send(new ProducerRecord<>(topic, "no-such-app/production", codec.encode(avro)));
+				}
+				producer.flush();
+			}
+			for (String topic : Topics.pipeline()) {
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(60))
+					.untilAsserted(() -> assertThat(topics.on(Topics.deadLetter(topic)).map(TopicWatch.Seen::reason))
+						.anySatisfy((reason) -> assertThat(reason).contains("NOT_SINGLE_OBJECT"))
+						.anySatisfy((reason) -> assertThat(reason).contains("UNKNOWN_FINGERPRINT"))
+						.anySatisfy((reason) -> assertThat(reason).contains("no-such-app is not in the catalog")));
+			}
+			String deployId = deploy("poison", sha());
+			assertThat(stack.awaitOutcome(deployId, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+			assertExactlyOnce("poison", deployId);
+		});
+	}
+
+	@Test
+	@Order(11)
+	void twentyRequestsAtOnceForOneTargetRunExactlyOneDeploy() throws Exception {
+		fault(() -> {
+			ExecutorService pool = Executors.newFixedThreadPool(20);
+			List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+			try {
+				for (int i = 0; i < 20; i++) {
+					String sha = sha();
+					answers.add(pool.submit(() -> stack.request("busy", "production", sha, "U0ANN")));
+				}
+				List<HttpResponse<String>> responses = new ArrayList<>();
+				for (Future<HttpResponse<String>> answer : answers) {
+					responses.add(answer.get());
+				}
+				List<HttpResponse<String>> accepted = responses.stream()
+					.filter((response) -> response.statusCode() == 202)
+					.toList();
+				assertThat(accepted).hasSize(1);
+				assertThat(responses).filteredOn((response) -> response.statusCode() == 409)
+					.hasSize(19)
+					.allSatisfy((response) -> assertThat(response.body()).contains("busy/production is busy"));
+				String deployId = SystemStack.deployId(accepted.get(0).body());
+				deploys.add(deployId);
+				assertThat(stack.awaitOutcome(deployId, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+				assertExactlyOnce("busy", deployId);
+			}
+			finally {
+				pool.shutdownNow();
+			}
+		});
+	}
+
+	@Test
+	@Order(12)
+	void hostileRequestsAreRefusedWithAClearAnswerAndPublishNothing() throws Exception {
+		fault(() -> {
+			long requested = topics.count(Topics.DEPLOY_REQUESTED);
+			String secret = OutsideStubs.serviceEnv().get("SLACK_SIGNING_SECRET");
+			String command = "command=%2Fstop&text=deploy+secure&user_id=U0EVE&channel_id=C0CHAT&team_id=T0"
+					+ "&trigger_id=1.2.3&response_url="
+					+ URLEncoder.encode(outside.baseUrl() + "/respond", StandardCharsets.UTF_8);
+
+			assertThat(slack(command, Instant.now(), "wrong-secret").statusCode()).isEqualTo(401);
+			assertThat(slack(command, Instant.now().minusSeconds(600), secret).statusCode()).isEqualTo(401);
+			Map<String, String> signed = new SlackRequestSigner(secret).headers(command, Instant.now());
+			assertThat(send(command, signed).statusCode()).isEqualTo(200);
+			assertThat(send(command, signed).statusCode()).as("the same signed request again").isEqualTo(401);
+			assertThat(slack("x".repeat(1024 * 1024), Instant.now(), secret).statusCode()).isEqualTo(413);
+			HttpResponse<String> longCommand = slack(
+					"command=%2Fstop&text=" + "a".repeat(10_000) + "&user_id=U0EVE&channel_id=C0CHAT&team_id=T0",
+					Instant.now(), secret);
+			assertThat(longCommand.statusCode()).isEqualTo(200);
+			assertThat(longCommand.body()).contains("10000 characters long; /stop takes at most");
+
+			String webhook = "{\"action\":\"completed\",\"check_suite\":{\"head_sha\":\"" + sha() + "\"}}";
+			HttpResponse<String> forged = Stack.HTTP
+				.send(HttpRequest.newBuilder(URI.create(stack.url("release-tagger", "/webhooks/github")))
+					.header("X-GitHub-Event", "check_suite")
+					.header("X-Hub-Signature-256", "sha256=" + hmac("not-the-secret", webhook))
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString(webhook))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(forged.statusCode()).isEqualTo(401);
+
+			HttpResponse<String> unauthorized = stack.request("secure", "production", sha(), "U0EVE");
+			assertThat(unauthorized.statusCode()).isEqualTo(403);
+			assertThat(unauthorized.body()).contains("not on the list of people who may deploy secure to production");
+			HttpResponse<String> shell = stack.request("secure", "production", "$(reboot)", "U0ANN");
+			assertThat(shell.statusCode()).isEqualTo(400);
+			assertThat(shell.body()).contains("sha");
+
+			Thread.sleep(2_000);
+			assertThat(topics.count(Topics.DEPLOY_REQUESTED)).as("deploy requests published").isEqualTo(requested);
+		});
+	}
+
+	private static void killedMidRollout(String app, String service) throws Exception {
+		String deployment = holdRollout(app);
+		String deployId = deploy(app, sha());
+		awaitCalls(() -> deployments(app) == 1);
+		Thread.sleep(1_500);
+		stack.kill(service);
+		stack.restart(service);
+		releaseRollout(deployment, app);
+		assertThat(stack.awaitOutcome(deployId, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+		assertExactlyOnce(app, deployId);
+	}
+
+	/** The app's CodeDeploy deployment stays in progress until released; its id. */
+	private static String holdRollout(String app) {
+		String deployment = "d-" + app.replace("-", "").toUpperCase();
+		outside.server()
+			.stubFor(codedeploy("CreateDeployment").withRequestBody(containing("\"applicationName\":\"" + app + "\""))
+				.willReturn(OutsideStubs.createdDeployment(deployment)));
+		outside.server()
+			.stubFor(codedeploy("GetDeployment").withRequestBody(containing(deployment))
+				.willReturn(amzJson(deploymentInfo(deployment, app, "\"status\":\"InProgress\",\"deploymentOverview\":"
+						+ "{\"Pending\":2,\"InProgress\":2,\"Succeeded\":0,\"Failed\":0,\"Skipped\":0,\"Ready\":0}"))));
+		return deployment;
+	}
+
+	private static void releaseRollout(String deployment, String app) {
+		outside.server()
+			.stubFor(codedeploy("GetDeployment").withRequestBody(containing(deployment))
+				.willReturn(amzJson(deploymentInfo(deployment, app, "\"status\":\"Succeeded\",\"deploymentOverview\":"
+						+ "{\"Pending\":0,\"InProgress\":0,\"Succeeded\":4,\"Failed\":0,\"Skipped\":0,\"Ready\":0}"))));
+	}
+
+	private static String deploymentInfo(String deployment, String app, String fields) {
+		return "{\"deploymentInfo\":{\"deploymentId\":\"" + deployment + "\",\"applicationName\":\"" + app
+				+ "\",\"deploymentGroupName\":\"production\",\"deploymentConfigName\":"
+				+ "\"CodeDeployDefault.HalfAtATime\"," + fields + "}}";
+	}
+
+	private static void checkRuns(String app, String sha, String status, String conclusion) {
+		outside.server()
+			.stubFor(get(urlPathEqualTo("/repos/stop-bob/" + app + "/commits/" + sha + "/check-runs"))
+				.willReturn(okJson("""
+						{"total_count":1,"check_runs":[{"id":4,"name":"build","head_sha":"%s","status":"%s",
+						 "conclusion":%s,"html_url":"https://github.com/stop-bob/%s/runs/4"}]}""".formatted(sha, status,
+						(conclusion != null) ? "\"" + conclusion + "\"" : "null", app))));
+	}
+
+	private static String deploy(String app, String sha) throws Exception {
+		String deployId = stack.deploy(app, "production", sha, "U0ANN");
+		deploys.add(deployId);
+		return deployId;
+	}
+
+	/**
+	 * Every outside change of the deploy happened once: one tag, ref, release, CodeDeploy
+	 * deployment and changelog, and no Slack message (by its metadata key) posted twice;
+	 * and the deploy finished once on the topic.
+	 */
+	private static void assertExactlyOnce(String app, String deployId) throws Exception {
+		Thread.sleep(1_500);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(changelogs(deployId))
+				.as("changelogs of %s; calls: %s", deployId, callsOf(app, deployId))
+				.isEqualTo(1));
+		assertThat(created(app, "/git/refs")).as("tags (refs) of " + app).isEqualTo(1);
+		assertThat(created(app, "/releases")).as("releases of " + app).isEqualTo(1);
+		assertThat(deployments(app)).as("CodeDeploy deployments of " + app).isEqualTo(1);
+		List<String> keys = messageKeys(deployId);
+		assertThat(keys).as("Slack messages of " + deployId).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(4);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(topics.finishes(deployId)).as("deploy-finished records").isEqualTo(1));
+	}
+
+	private static long created(String app, String path) {
+		return outside.served()
+			.stream()
+			.filter((event) -> event.getRequest().getMethod().getName().equals("POST")
+					&& event.getRequest().getUrl().equals("/repos/stop-bob/" + app + path)
+					&& event.getResponse().getStatus() == 201)
+			.count();
+	}
+
+	/** What the outside saw of the app or the deploy, for a failure's message. */
+	private static List<String> callsOf(String app, String deployId) {
+		return outside.served()
+			.stream()
+			.filter((event) -> event.getRequest().getUrl().contains("/" + app + "/") || body(event).contains(app)
+					|| body(event).contains(deployId))
+			.map((event) -> event.getRequest().getMethod() + " " + event.getRequest().getUrl() + " "
+					+ event.getRequest().getHeader("X-Amz-Target") + " -> " + event.getResponse().getStatus())
+			.toList();
+	}
+
+	private static long deployments(String app) {
+		return outside.served()
+			.stream()
+			.filter((event) -> "CodeDeploy_20141006.CreateDeployment"
+				.equals(event.getRequest().getHeader("X-Amz-Target"))
+					&& body(event).contains("\"applicationName\":\"" + app + "\"")
+					&& event.getResponse().getStatus() == 200)
+			.count();
+	}
+
+	private static long calls(String method, String url) {
+		return outside.served()
+			.stream()
+			.filter((event) -> event.getRequest().getMethod().getName().equals(method)
+					&& event.getRequest().getUrl().startsWith(url))
+			.count();
+	}
+
+	/** Messages posted (answered ok) for the deploy, by their metadata key. */
+	private static List<String> messageKeys(String deployId) {
+		Pattern key = Pattern.compile("\"key\":\"([^\"]+)\"");
+		return posted(deployId).stream().map((event) -> {
+			Matcher found = key.matcher(form(event, "metadata"));
+			return found.find() ? found.group(1) : "no key";
+		}).toList();
+	}
+
+	private static List<String> messages(String deployId) {
+		return posted(deployId).stream().map((event) -> form(event, "text") + " " + form(event, "blocks")).toList();
+	}
+
+	private static long changelogs(String deployId) {
+		return posted(deployId).stream().filter((event) -> "C0CHANGES".equals(form(event, "channel"))).count();
+	}
+
+	private static List<ServeEvent> posted(String deployId) {
+		return served("/api/chat.postMessage").stream()
+			.filter((event) -> event.getResponse().getStatus() == 200
+					&& event.getResponse().getBodyAsString().matches("(?s).*\"ok\"\\s*:\\s*true.*")
+					&& form(event, "metadata").contains("\"" + deployId + "\""))
+			.toList();
+	}
+
+	private static List<ServeEvent> served(String url) {
+		return outside.served().stream().filter((event) -> event.getRequest().getUrl().equals(url)).toList();
+	}
+
+	private static String form(ServeEvent event, String name) {
+		var parameter = event.getRequest().formParameters().get(name);
+		return (parameter != null) ? parameter.firstValue() : "";
+	}
+
+	private static String body(ServeEvent event) {
+		return event.getRequest().getBodyAsString();
+	}
+
+	private static void awaitCalls(Callable<Boolean> condition) {
+		Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(condition);
+	}
+
+	private static HttpResponse<String> slack(String body, Instant at, String secret) throws Exception {
+		return send(body, new SlackRequestSigner(secret).headers(body, at));
+	}
+
+	private static HttpResponse<String> send(String body, Map<String, String> headers) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.url("slack-ingress", "/slack/events")))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(body));
+		headers.forEach(request::header);
+		return Stack.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static String hmac(String secret, String body) throws Exception {
+		Mac mac = Mac.getInstance("HmacSHA256");
+		mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+		return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	private static String sha() {
+		byte[] bytes = new byte[20];
+		ThreadLocalRandom.current().nextBytes(bytes);
+		return HexFormat.of().formatHex(bytes);
+	}
+
+	private static void fault(ThrowingRunnable body) throws Exception {
+		tried++;
+		body.run();
+		survived++;
+	}
+
+	@FunctionalInterface
+	private interface ThrowingRunnable {
+
+		void run() throws Exception;
+
+	}
+
+}
