@@ -57,21 +57,7 @@ class RealAdaptersSystemTest {
 		checkRun("in_progress", null);
 		stack = new SystemStack();
 		Path catalog = stack.home.resolve("catalog.yml");
-		Files.writeString(catalog, """
-				apps:
-				  convertkit:
-				    repository: stop-bob/convertkit
-				    deploy-channel: C0DEPLOYS
-				    changelog-channel: C0CHANGES
-				    environments:
-				      production:
-				        tag-prefix: production-
-				        deployers: { users: [U0ANN] }
-				        ci: { required-checks: [build], timeout: 5m }
-				        rollout:
-				          backend: codedeploy
-				          codedeploy: { application: convertkit, deployment-group: production }
-				""");
+		Files.writeString(catalog, "apps:\n" + SystemStack.codeDeployApp("convertkit"));
 		stack.start(catalog, outside.serviceArgs(), OutsideStubs.serviceEnv());
 	}
 

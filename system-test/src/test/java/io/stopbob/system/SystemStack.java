@@ -45,6 +45,27 @@ final class SystemStack {
 				StandardCharsets.UTF_8);
 	}
 
+	/**
+	 * A catalog entry: the app's production on CodeDeploy, deployed by U0ANN, with a
+	 * required {@code build} check.
+	 */
+	static String codeDeployApp(String app) {
+		return """
+				  %s:
+				    repository: stop-bob/%s
+				    deploy-channel: C0DEPLOYS
+				    changelog-channel: C0CHANGES
+				    environments:
+				      production:
+				        tag-prefix: production-
+				        deployers: { users: [U0ANN] }
+				        ci: { required-checks: [build], timeout: 5m }
+				        rollout:
+				          backend: codedeploy
+				          codedeploy: { application: %s, deployment-group: production }
+				""".formatted(app, app, app);
+	}
+
 	/** Starts the broker and the services with these arguments; waits until ready. */
 	SystemStack start(Path catalog, List<String> args, Map<String, String> env) throws Exception {
 		List<String> all = new ArrayList<>(List.of("--stop.bus.partitions=2", "--stop.tagger.ci.poll-interval=500ms",
