@@ -40,18 +40,30 @@ final class ReplayBench {
 		double bare = 0;
 		double ledger = 0;
 		int deploys = 0;
+		long heapMb = 0;
 		for (int round = 0; round < 2; round++) {
 			bare = Math.max(bare, consume(events, null));
 			Ledger rebuilt = new Ledger();
 			ledger = Math.max(ledger, consume(events, rebuilt));
 			deploys = rebuilt.size();
+			heapMb = heldMb(rebuilt);
 		}
 		figures.put("replay_bare_events_per_s", bare);
 		figures.put("replay_ledger_events_per_s", ledger);
 		figures.put("replay_ledger_deploys", deploys);
+		// What a service would hold in its heap after this replay.
+		figures.put("replay_ledger_heap_mb", heapMb);
 		figures.put("replay_ledger_over_bare", ledger / bare);
 		figures.put("replay_target_ratio", 0.5);
 		figures.put("replay_target_met", ledger / bare >= 0.5);
+	}
+
+	/** The heap in use with the ledger still reachable, after a collection. */
+	private static long heldMb(Ledger ledger) {
+		Runtime runtime = Runtime.getRuntime();
+		System.gc();
+		long used = runtime.totalMemory() - runtime.freeMemory();
+		return (ledger.size() >= 0) ? used / (1024 * 1024) : 0;
 	}
 
 	/**
