@@ -64,8 +64,7 @@ public final class StopCli {
 
 		@Override
 		public Integer call() throws Exception {
-			Stack stack = stack();
-			stack.up(OUT);
+			Stack stack = up();
 			stack.ps(OUT);
 			OUT.println("stop with: bin/stop down");
 			return 0;
@@ -125,8 +124,7 @@ public final class StopCli {
 		@Override
 		public Integer call() throws Exception {
 			long start = System.nanoTime();
-			Stack stack = stack();
-			stack.up(OUT);
+			Stack stack = up();
 			OUT.println("\n== a good commit to staging");
 			String good = follow(stack, request(stack, "demo", "staging", resolve(stack, "demo", "HEAD~1")));
 			OUT.printf("(first deploy finished %.1f s after bin/stop demo started)%n",
@@ -141,6 +139,14 @@ public final class StopCli {
 			return (good.contains("\"outcome\":\"SUCCEEDED\"") && bad.contains("\"outcome\":\"ROLLED_BACK\"")) ? 0 : 1;
 		}
 
+	}
+
+	/** The local stack, started, with the demo app's repository (made once). */
+	static Stack up() throws Exception {
+		Stack stack = stack();
+		DemoRepository.create(stack.home.resolve("demo-repo"), OUT);
+		stack.up(OUT);
+		return stack;
 	}
 
 	/**
