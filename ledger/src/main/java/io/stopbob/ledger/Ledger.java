@@ -109,6 +109,15 @@ public final class Ledger {
 			.toList();
 	}
 
+	/** The target's deploys that were asked for, the newest first. */
+	public List<Deploy> history(Target target) {
+		return this.deploys.values()
+			.stream()
+			.filter((deploy) -> deploy.target().equals(target) && deploy.request().isPresent())
+			.sorted(Comparator.comparing((Deploy deploy) -> deploy.requestedAt().orElseThrow()).reversed())
+			.toList();
+	}
+
 	public List<Deploy> all() {
 		return List.copyOf(this.deploys.values());
 	}

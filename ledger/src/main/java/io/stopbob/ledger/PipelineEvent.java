@@ -44,8 +44,22 @@ public sealed interface PipelineEvent {
 
 	}
 
-	record Requested(Meta meta, String sha, Kind kind, Person requestedBy, ThreadRef thread,
-			String reason) implements PipelineEvent {
+	/**
+	 * A deploy asked for inside a freeze window, with the reason its requester typed.
+	 */
+	record FreezeOverride(String window, String reason) {
+	}
+
+	/**
+	 * @param override set when the request overrode a freeze window
+	 * @param approvedBy the second person, when the environment needs one
+	 */
+	record Requested(Meta meta, String sha, Kind kind, Person requestedBy, ThreadRef thread, String reason,
+			FreezeOverride override, Person approvedBy) implements PipelineEvent {
+
+		public Requested(Meta meta, String sha, Kind kind, Person requestedBy, ThreadRef thread, String reason) {
+			this(meta, sha, kind, requestedBy, thread, reason, null, null);
+		}
 
 		@Override
 		public Stage stage() {

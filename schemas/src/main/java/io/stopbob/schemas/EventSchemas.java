@@ -11,6 +11,8 @@ import io.stopbob.events.DeployFinished;
 import io.stopbob.events.DeployRequested;
 import io.stopbob.events.RolloutProgress;
 import io.stopbob.events.TagCreated;
+import io.stopbob.events.TargetOperation;
+import io.stopbob.events.UserPreference;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -24,9 +26,10 @@ import org.apache.avro.util.ClassSecurityValidator;
  */
 public final class EventSchemas {
 
-	/** The event types of the pipeline, in pipeline order. */
+	/** The event types of the bus: the pipeline's in pipeline order, then the others. */
 	public static final List<Class<? extends SpecificRecord>> EVENT_TYPES = List.of(DeployRequested.class,
-			TagCreated.class, BuildPassed.class, RolloutProgress.class, DeployFinished.class);
+			TagCreated.class, BuildPassed.class, RolloutProgress.class, DeployFinished.class, TargetOperation.class,
+			UserPreference.class);
 
 	static {
 		// Avro 1.12 instantiates only classes it trusts; ours are the generated events.

@@ -67,8 +67,8 @@ class DeployModalTest extends IngressTest {
 	void anEnvironmentTheAppDoesNotHaveIsShownUnderTheEnvironmentField() {
 		var response = submit("U0BEA", "bea", "demo", "qa", "abc1234", null);
 
-		assertThat(text(response))
-			.contains("\"environment\":\"demo has no environment 'qa'. Choose one of: production, staging\"");
+		assertThat(text(response)).contains(
+				"\"environment\":\"demo has no environment 'qa'. Choose one of: fragile, frozen, hurried, ops, production, queued, reviewed, staging\"");
 	}
 
 	@Test

@@ -43,7 +43,7 @@ class DeployThreadTest extends IngressTest {
 
 		publishInOrder(events);
 
-		List<ServeEvent> posts = awaitCalls("chat.postMessage", deployId, 5);
+		List<ServeEvent> posts = awaitCalls("chat.postMessage", deployId, 6);
 		assertThat(posts).extracting(this::text)
 			.satisfiesExactly(
 					(tag) -> assertThat(tag).startsWith(":label: tagged `production-20261126-150700-3f9c2a1`"),
@@ -51,10 +51,12 @@ class DeployThreadTest extends IngressTest {
 						.startsWith(":white_check_mark: build passed: build, test on github-checks"),
 					(progress) -> assertThat(progress).startsWith(":rocket: rolling out: 0/4 instances done"),
 					(end) -> assertThat(end).startsWith(":tada: demo `3f9c2a1` is live on production in 1m 30s"),
-					(announce) -> assertThat(announce).startsWith(":tada: demo `3f9c2a1` is live on production"));
+					(announce) -> assertThat(announce).startsWith(":tada: demo `3f9c2a1` is live on production"),
+					(direct) -> assertThat(direct).startsWith("Your deploy " + deployId + " ended. :tada:"));
 		assertThat(posts.subList(0, 4)).allSatisfy((post) -> assertThat(form(post, "thread_ts")).isEqualTo(THREAD_TS));
 		assertThat(form(posts.get(4), "thread_ts")).isNull();
-		assertThat(posts).allSatisfy((post) -> assertThat(form(post, "channel")).isEqualTo("C0DEPLOYS"));
+		assertThat(posts.subList(0, 5)).allSatisfy((post) -> assertThat(form(post, "channel")).isEqualTo("C0DEPLOYS"));
+		assertThat(form(posts.get(5), "channel")).as("a direct message to the requester").isEqualTo("U012AB3CD");
 		String progressTs = ts(posts.get(2));
 		Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> updatesOf(progressTs).size() >= 2);
 		assertThat(updatesOf(progressTs)).extracting(this::text)
@@ -72,16 +74,16 @@ class DeployThreadTest extends IngressTest {
 		String deployId = newDeployId();
 		List<SpecificRecord> events = story(deployId);
 		publishInOrder(events);
-		awaitCalls("chat.postMessage", deployId, 5);
+		awaitCalls("chat.postMessage", deployId, 6);
 
 		publishInOrder(events);
 		this.listeners.getListenerContainer("slack-ingress-threads").stop();
 		this.listeners.getListenerContainer("slack-ingress-threads").start();
 		String other = newDeployId();
 		publishInOrder(story(other));
-		awaitCalls("chat.postMessage", other, 5);
+		awaitCalls("chat.postMessage", other, 6);
 
-		assertThat(slackCalls("chat.postMessage", deployId)).hasSize(5);
+		assertThat(slackCalls("chat.postMessage", deployId)).hasSize(6);
 	}
 
 	@Test
@@ -99,7 +101,7 @@ class DeployThreadTest extends IngressTest {
 
 		publishInOrder(story(deployId));
 
-		List<ServeEvent> posts = awaitCalls("chat.postMessage", deployId, 6);
+		List<ServeEvent> posts = awaitCalls("chat.postMessage", deployId, 7);
 		assertThat(posts.stream().filter((post) -> post.getResponse().getStatus() == 429)).hasSize(1);
 		assertThat(posts.stream().filter((post) -> post.getResponse().getStatus() == 200)).extracting(this::text)
 			.filteredOn((text) -> text.startsWith(":label: tagged"))

@@ -37,6 +37,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 /**
@@ -102,6 +103,7 @@ public abstract class IngressTest {
 		slack.stubFor(post("/api/views.open").willReturn(okJson("{\"ok\":true}")));
 		slack.stubFor(post("/api/conversations.replies").willReturn(okJson("{\"ok\":true,\"messages\":[]}")));
 		slack.stubFor(post("/api/conversations.history").willReturn(okJson("{\"ok\":true,\"messages\":[]}")));
+		slack.stubFor(post(urlPathMatching("/(commands|actions)/respond.*")).willReturn(okJson("{\"ok\":true}")));
 		slack.stubFor(post("/api/usergroups.users.list").willReturn(okJson("{\"ok\":true,\"users\":[\"U0GROUPED\"]}")));
 	}
 
@@ -120,8 +122,12 @@ public abstract class IngressTest {
 	 * A response body as a person reads it: Bolt's JSON escapes quotes as {@code \u0027}.
 	 */
 	protected static String text(HttpResponse<String> response) {
-		return response.body()
-			.replace("\\u0027", "'")
+		return readable(response.body());
+	}
+
+	/** JSON from Bolt as a person reads it. */
+	protected static String readable(String json) {
+		return json.replace("\\u0027", "'")
 			.replace("\\u003c", "<")
 			.replace("\\u003e", ">")
 			.replace("\\u003d", "=")

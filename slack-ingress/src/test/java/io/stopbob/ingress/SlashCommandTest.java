@@ -43,7 +43,9 @@ class SlashCommandTest extends IngressTest {
 	void helpAndUnknownSubcommandsAnswerWithTheUsageOnlyToTheAsker() {
 		assertThat(text(slackRequest(slashCommand("U0ANYONE", "ann", "help"), Instant.now())))
 			.doesNotContain("in_channel")
-			.contains("/stop deploy <app> [<environment> <sha>]");
+			.contains("/stop deploy <app> [<environment> <sha> [--emergency <why>]]")
+			.contains("/stop rollback <app> [<environment>]")
+			.contains("/stop lock <app> <environment> [--for 30m|2h|1d] <reason>");
 		assertThat(text(slackRequest(slashCommand("U0ANYONE", "ann", "dance"), Instant.now())))
 			.contains("I don't know `/stop dance`")
 			.contains("Usage:");

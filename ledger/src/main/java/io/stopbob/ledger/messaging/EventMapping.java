@@ -15,6 +15,7 @@ import io.stopbob.events.TagCreated;
 import io.stopbob.ledger.PipelineEvent;
 import io.stopbob.ledger.PipelineEvent.Built;
 import io.stopbob.ledger.PipelineEvent.Finished;
+import io.stopbob.ledger.PipelineEvent.FreezeOverride;
 import io.stopbob.ledger.PipelineEvent.InstanceFailure;
 import io.stopbob.ledger.PipelineEvent.Instances;
 import io.stopbob.ledger.PipelineEvent.Kind;
@@ -42,9 +43,12 @@ public final class EventMapping {
 			ThreadRef thread = (requested.getSlackChannel() != null && requested.getSlackThreadTs() != null)
 					? new ThreadRef(requested.getSlackChannel(), requested.getSlackThreadTs()) : null;
 			return new Requested(meta(requested.getMeta()), requested.getSha(),
-					Kind.valueOf(requested.getKind().name()),
-					new Person(requested.getRequestedBy().getId(), requested.getRequestedBy().getName()), thread,
-					requested.getReason());
+					Kind.valueOf(requested.getKind().name()), person(requested.getRequestedBy()), thread,
+					requested.getReason(),
+					(requested.getFreezeOverride() != null) ? new FreezeOverride(
+							requested.getFreezeOverride().getWindow(), requested.getFreezeOverride().getReason())
+							: null,
+					(requested.getApprovedBy() != null) ? person(requested.getApprovedBy()) : null);
 		}
 		if (event instanceof TagCreated tagged) {
 			return new Tagged(meta(tagged.getMeta()), tagged.getSha(), tagged.getTag(), tagged.getReleaseUrl(),
@@ -82,13 +86,15 @@ public final class EventMapping {
 				.setMeta(meta)
 				.setSha(requested.sha())
 				.setKind(DeployKind.valueOf(requested.kind().name()))
-				.setRequestedBy(SlackUser.newBuilder()
-					.setId(requested.requestedBy().id())
-					.setName(requested.requestedBy().name())
-					.build())
+				.setRequestedBy(slackUser(requested.requestedBy()))
 				.setSlackChannel((requested.thread() != null) ? requested.thread().channel() : null)
 				.setSlackThreadTs((requested.thread() != null) ? requested.thread().ts() : null)
 				.setReason(requested.reason())
+				.setFreezeOverride((requested.override() != null) ? io.stopbob.events.FreezeOverride.newBuilder()
+					.setWindow(requested.override().window())
+					.setReason(requested.override().reason())
+					.build() : null)
+				.setApprovedBy((requested.approvedBy() != null) ? slackUser(requested.approvedBy()) : null)
 				.build();
 		}
 		if (event instanceof Tagged tagged) {
@@ -150,7 +156,7 @@ public final class EventMapping {
 			.build();
 	}
 
-	private static EventMeta avroMeta(Meta meta) {
+	static EventMeta avroMeta(Meta meta) {
 		return EventMeta.newBuilder()
 			.setEventId(meta.eventId())
 			.setDeployId(meta.deployId())
@@ -161,9 +167,17 @@ public final class EventMapping {
 			.build();
 	}
 
-	private static Meta meta(EventMeta meta) {
+	static Meta meta(EventMeta meta) {
 		return new Meta(meta.getEventId(), meta.getDeployId(), new Target(meta.getApp(), meta.getEnvironment()),
 				meta.getOccurredAt(), meta.getProducer());
+	}
+
+	static Person person(SlackUser user) {
+		return new Person(user.getId(), user.getName());
+	}
+
+	static SlackUser slackUser(Person person) {
+		return SlackUser.newBuilder().setId(person.id()).setName(person.name()).build();
 	}
 
 }

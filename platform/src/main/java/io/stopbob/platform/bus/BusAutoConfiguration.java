@@ -86,11 +86,12 @@ public class BusAutoConfiguration {
 	@Bean
 	KafkaAdmin.NewTopics pipelineTopics(BusProperties properties) {
 		List<NewTopic> topics = new ArrayList<>();
-		for (String topic : Topics.pipeline()) {
+		for (String topic : Topics.all()) {
 			// The log is the system's memory: state is rebuilt from it, so nothing
-			// expires.
+			// expires. Of a person's settings only the newest counts.
 			topics.add(new NewTopic(topic, Optional.of(properties.partitions()), properties.replicas())
-				.configs(Map.of("retention.ms", "-1")));
+				.configs(Topics.USER_PREFERENCES.equals(topic) ? Map.of("cleanup.policy", "compact")
+						: Map.of("retention.ms", "-1")));
 			topics.add(new NewTopic(Topics.deadLetter(topic), Optional.of(properties.partitions()),
 					properties.replicas()));
 		}
@@ -130,7 +131,7 @@ public class BusAutoConfiguration {
 	RecordInterceptor<Object, Object> knownAppsOnly(ObjectProvider<Catalog> catalog) {
 		return (record, consumer) -> {
 			Catalog known = catalog.getIfAvailable();
-			if (known != null && record.value() instanceof SpecificRecord event) {
+			if (known != null && record.value() instanceof SpecificRecord event && Events.metaOf(event).isPresent()) {
 				TargetKey target = Events.target(event);
 				if (known.app(target.app()).isEmpty()) {
 					throw new UnknownAppException(target.app() + " is not in the catalog (" + known.appNames()

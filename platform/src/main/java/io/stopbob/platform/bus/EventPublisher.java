@@ -30,7 +30,7 @@ public class EventPublisher {
 
 	public SendResult<String, SpecificRecord> publish(SpecificRecord event) {
 		String topic = Topics.topicOf(event.getClass());
-		String key = Events.target(event).toString();
+		String key = Events.key(event);
 		try {
 			return this.template.send(topic, key, event).get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}

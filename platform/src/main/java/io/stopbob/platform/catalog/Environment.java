@@ -1,7 +1,9 @@
 package io.stopbob.platform.catalog;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.validation.Valid;
@@ -18,11 +20,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deployers who may deploy here
  * @param ci what must be green before the rollout
  * @param rollout how the release reaches the fleet
+ * @param approval whether a second person must approve each deploy
+ * @param freezes recurring windows in which deploys are refused without an emergency
+ * reason
  */
 public record Environment(
 		@NotNull @Pattern(regexp = "[A-Za-z0-9._/-]+",
 				message = "must be letters, digits, '.', '_', '/' or '-'") String tagPrefix,
-		@DefaultValue @Valid Deployers deployers, @DefaultValue @Valid Ci ci, @NotNull @Valid Rollout rollout) {
+		@DefaultValue @Valid Deployers deployers, @DefaultValue @Valid Ci ci, @NotNull @Valid Rollout rollout,
+		@DefaultValue @Valid Approval approval, @DefaultValue List<@Valid FreezeWindow> freezes) {
+
+	/** The freeze window in force at {@code now}, if any. */
+	public Optional<FreezeWindow> frozenAt(Instant now) {
+		return this.freezes.stream().filter((window) -> window.covers(now)).findFirst();
+	}
 
 	/**
 	 * Who may deploy: Slack user ids and user-group ids. Both empty means everyone in the
@@ -38,6 +49,14 @@ public record Environment(
 			return everyone() || this.users.contains(userId) || this.groups.stream().anyMatch(userGroups::contains);
 		}
 
+	}
+
+	/**
+	 * @param required whether a deploy waits for a second person (one who may deploy
+	 * here, not the requester)
+	 * @param expiresAfter how long the request waits for them
+	 */
+	public record Approval(@DefaultValue("false") boolean required, @DefaultValue("20m") Duration expiresAfter) {
 	}
 
 	/**

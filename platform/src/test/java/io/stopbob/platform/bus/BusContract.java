@@ -123,17 +123,17 @@ abstract class BusContract {
 	}
 
 	@Test
-	void everyPipelineTopicAndItsDeadLetterTopicExistWithTheConfiguredPartitions() throws Exception {
+	void everyTopicAndItsDeadLetterTopicExistWithTheConfiguredPartitions() throws Exception {
 		try (AdminClient admin = AdminClient
 			.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-			List<String> expected = Topics.pipeline()
+			List<String> expected = Topics.all()
 				.stream()
 				.flatMap((topic) -> java.util.stream.Stream.of(topic, Topics.deadLetter(topic)))
 				.toList();
 
 			Map<String, TopicDescription> topics = admin.describeTopics(expected).allTopicNames().get();
 
-			assertThat(topics).hasSize(10);
+			assertThat(topics).hasSize(14);
 			assertThat(topics.values()).allSatisfy((topic) -> assertThat(topic.partitions()).hasSize(2));
 		}
 	}

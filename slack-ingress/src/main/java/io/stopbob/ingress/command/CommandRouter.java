@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import io.stopbob.ingress.operations.Refusal;
+
 /**
  * Routes {@code /stop <subcommand> ...} to its handler; refuses text no person types (too
  * long, control characters) before any handler sees it, and answers anything unknown with
@@ -39,7 +41,12 @@ public class CommandRouter {
 			return new Reply.Ephemeral((words.isEmpty() || "help".equalsIgnoreCase(words.get(0)) ? ""
 					: "I don't know `/stop " + io.stopbob.slack.SlackText.escape(words.get(0)) + "`.\n") + usage());
 		}
-		return handler.handle(command, words.subList(1, words.size()));
+		try {
+			return handler.handle(command, words.subList(1, words.size()));
+		}
+		catch (Refusal refusal) {
+			return new Reply.Ephemeral(":no_entry: " + refusal.getMessage());
+		}
 	}
 
 	public String usage() {

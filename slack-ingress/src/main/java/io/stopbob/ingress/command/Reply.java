@@ -1,12 +1,23 @@
 package io.stopbob.ingress.command;
 
+import java.util.List;
+
+import io.stopbob.ingress.thread.SlackWorkspace.Button;
 import io.stopbob.ingress.thread.SlackWorkspace.DeployModal;
+import io.stopbob.ingress.thread.SlackWorkspace.RollbackModal;
 
 /** What the person who typed the command sees. */
 public sealed interface Reply {
 
-	/** A message only they see. */
-	record Ephemeral(String text) implements Reply {
+	/**
+	 * A message only they see, with buttons under it when there is something to do next.
+	 */
+	record Ephemeral(String text, List<Button> buttons) implements Reply {
+
+		public Ephemeral(String text) {
+			this(text, List.of());
+		}
+
 	}
 
 	/**
@@ -14,6 +25,10 @@ public sealed interface Reply {
 	 * seconds).
 	 */
 	record OpenModal(DeployModal modal) implements Reply {
+	}
+
+	/** Open the rollback confirmation. */
+	record OpenRollbackModal(RollbackModal modal) implements Reply {
 	}
 
 }

@@ -7,15 +7,31 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import io.stopbob.ingress.command.CancelCommand;
 import io.stopbob.ingress.command.CommandHandler;
 import io.stopbob.ingress.command.CommandRouter;
 import io.stopbob.ingress.command.DeployCommand;
+import io.stopbob.ingress.command.HistoryCommand;
+import io.stopbob.ingress.command.LockCommand;
+import io.stopbob.ingress.command.NotifyCommand;
+import io.stopbob.ingress.command.QueueCommand;
+import io.stopbob.ingress.command.RollbackCommand;
+import io.stopbob.ingress.command.StatusCommand;
+import io.stopbob.ingress.command.UnlockCommand;
 import io.stopbob.ingress.deploy.DeployRequests;
 import io.stopbob.ingress.deploy.RequestDeploy;
 import io.stopbob.ingress.deploy.RequestPolicy;
+import io.stopbob.ingress.operations.Approvals;
+import io.stopbob.ingress.operations.DeployQueue;
+import io.stopbob.ingress.operations.Locks;
+import io.stopbob.ingress.operations.OperationLog;
+import io.stopbob.ingress.operations.Recorder;
+import io.stopbob.ingress.operations.Reports;
+import io.stopbob.ingress.operations.Rollbacks;
 import io.stopbob.ingress.thread.SlackWorkspace;
 import io.stopbob.ingress.thread.ThreadReporter;
 import io.stopbob.ledger.Ledger;
+import io.stopbob.ledger.operations.Board;
 import io.stopbob.platform.catalog.Catalog;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -28,15 +44,96 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(IngressProperties.class)
 class IngressConfiguration {
 
+	/** Locks, queues, approvals and settings, rebuilt from their topics. */
 	@Bean
-	RequestPolicy requestPolicy(Catalog catalog, Ledger ledger, SlackWorkspace slack, Clock clock) {
-		return new RequestPolicy(catalog, ledger, slack, clock);
+	Board board() {
+		return new Board();
+	}
+
+	@Bean
+	Recorder recorder(OperationLog log, Board board, Clock clock,
+			@Value("${spring.application.name}") String producer) {
+		return new Recorder(log, board, clock, producer);
+	}
+
+	@Bean
+	RequestPolicy requestPolicy(Catalog catalog, Ledger ledger, Board board, SlackWorkspace slack, Clock clock) {
+		return new RequestPolicy(catalog, ledger, board, slack, clock);
 	}
 
 	@Bean
 	RequestDeploy requestDeploy(RequestPolicy policy, Catalog catalog, Ledger ledger, SlackWorkspace slack,
-			DeployRequests requests, Clock clock, @Value("${spring.application.name}") String producer) {
-		return new RequestDeploy(policy, catalog, ledger, slack, requests, clock, producer);
+			DeployRequests requests, Recorder recorder, Clock clock,
+			@Value("${spring.application.name}") String producer) {
+		return new RequestDeploy(policy, catalog, ledger, slack, requests, recorder, clock, producer);
+	}
+
+	@Bean
+	Locks locks(Catalog catalog, Board board, Recorder recorder, RequestPolicy policy, SlackWorkspace slack,
+			Clock clock) {
+		return new Locks(catalog, board, recorder, policy, slack, clock);
+	}
+
+	@Bean
+	DeployQueue deployQueue(RequestDeploy requestDeploy, RequestPolicy policy, Board board, Ledger ledger,
+			Recorder recorder, SlackWorkspace slack, Catalog catalog, Clock clock) {
+		return new DeployQueue(requestDeploy, policy, board, ledger, recorder, slack, catalog, clock);
+	}
+
+	@Bean
+	Approvals approvals(Board board, Ledger ledger, RequestDeploy requestDeploy, RequestPolicy policy,
+			Recorder recorder, SlackWorkspace slack, Catalog catalog, Clock clock) {
+		return new Approvals(board, ledger, requestDeploy, policy, recorder, slack, catalog, clock);
+	}
+
+	@Bean
+	Rollbacks rollbacks(Catalog catalog, Ledger ledger, RequestDeploy requestDeploy) {
+		return new Rollbacks(catalog, ledger, requestDeploy);
+	}
+
+	@Bean
+	Reports reports(Catalog catalog, Ledger ledger, Board board, Clock clock) {
+		return new Reports(catalog, ledger, board, clock);
+	}
+
+	@Bean
+	RollbackCommand rollbackCommand(Rollbacks rollbacks) {
+		return new RollbackCommand(rollbacks);
+	}
+
+	@Bean
+	LockCommand lockCommand(Locks locks) {
+		return new LockCommand(locks);
+	}
+
+	@Bean
+	UnlockCommand unlockCommand(Locks locks) {
+		return new UnlockCommand(locks);
+	}
+
+	@Bean
+	QueueCommand queueCommand(DeployQueue queue) {
+		return new QueueCommand(queue);
+	}
+
+	@Bean
+	CancelCommand cancelCommand(DeployQueue queue) {
+		return new CancelCommand(queue);
+	}
+
+	@Bean
+	StatusCommand statusCommand(Reports reports) {
+		return new StatusCommand(reports);
+	}
+
+	@Bean
+	HistoryCommand historyCommand(Reports reports) {
+		return new HistoryCommand(reports);
+	}
+
+	@Bean
+	NotifyCommand notifyCommand(Recorder recorder) {
+		return new NotifyCommand(recorder);
 	}
 
 	@Bean
@@ -50,8 +147,8 @@ class IngressConfiguration {
 	}
 
 	@Bean
-	ThreadReporter threadReporter(Ledger ledger, SlackWorkspace slack) {
-		return new ThreadReporter(ledger, slack);
+	ThreadReporter threadReporter(Ledger ledger, SlackWorkspace slack, Board board) {
+		return new ThreadReporter(ledger, slack, board);
 	}
 
 	/**

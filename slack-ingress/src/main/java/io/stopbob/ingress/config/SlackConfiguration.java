@@ -8,6 +8,9 @@ import com.slack.api.bolt.App;
 import com.slack.api.bolt.socket_mode.SocketModeApp;
 import io.stopbob.ingress.command.CommandRouter;
 import io.stopbob.ingress.deploy.RequestDeploy;
+import io.stopbob.ingress.operations.Approvals;
+import io.stopbob.ingress.operations.DeployQueue;
+import io.stopbob.ingress.operations.Rollbacks;
 import io.stopbob.ingress.local.ConsoleWorkspace;
 import io.stopbob.ingress.slack.BoltApp;
 import io.stopbob.ingress.slack.SlackAdapters;
@@ -38,9 +41,10 @@ class SlackConfiguration {
 	}
 
 	@Bean
-	App boltApp(SlackProperties properties, CommandRouter router, RequestDeploy requestDeploy, SlackWorkspace workspace,
-			ExecutorService afterAck) {
-		return BoltApp.create(properties, router, requestDeploy, workspace, afterAck);
+	App boltApp(SlackProperties properties, CommandRouter router, RequestDeploy requestDeploy, Approvals approvals,
+			DeployQueue queue, Rollbacks rollbacks, SlackWorkspace workspace, ExecutorService afterAck) {
+		return BoltApp.create(properties, new BoltApp.UseCases(router, requestDeploy, approvals, queue, rollbacks),
+				workspace, afterAck);
 	}
 
 	@Bean

@@ -11,11 +11,18 @@ import io.stopbob.ledger.Target;
  * the API.
  *
  * @param reason optional words for the thread and the history
+ * @param emergency why it must go out inside a freeze window; recorded and announced
  */
-public record DeployRequest(String app, String environment, String sha, Person requester, String reason, Kind kind) {
+public record DeployRequest(String app, String environment, String sha, Person requester, String reason, Kind kind,
+		String emergency) {
 
 	public DeployRequest {
 		sha = (sha != null) ? sha.strip().toLowerCase(Locale.ROOT) : null;
+		emergency = (emergency != null && !emergency.isBlank()) ? emergency.strip() : null;
+	}
+
+	public DeployRequest(String app, String environment, String sha, Person requester, String reason, Kind kind) {
+		this(app, environment, sha, requester, reason, kind, null);
 	}
 
 	public Target target() {

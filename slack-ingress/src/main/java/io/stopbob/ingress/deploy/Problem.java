@@ -8,7 +8,7 @@ public record Problem(Field field, Kind kind, String message) {
 	/** The input the problem is about; the modal shows it under that field. */
 	public enum Field {
 
-		APP, ENVIRONMENT, SHA, REASON
+		APP, ENVIRONMENT, SHA, REASON, EMERGENCY
 
 	}
 
@@ -21,8 +21,11 @@ public record Problem(Field field, Kind kind, String message) {
 		/** The person may not do this. */
 		FORBIDDEN,
 
-		/** Not now: the target is busy. */
-		CONFLICT
+		/** Not now: the target is busy; it may be queued. */
+		CONFLICT,
+
+		/** Not now: the target is locked or frozen. */
+		CLOSED
 
 	}
 

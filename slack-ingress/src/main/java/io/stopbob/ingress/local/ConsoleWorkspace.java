@@ -1,5 +1,6 @@
 package io.stopbob.ingress.local;
 
+import java.util.List;
 import java.util.Optional;
 
 import io.stopbob.ingress.thread.SlackWorkspace;
@@ -29,9 +30,25 @@ public class ConsoleWorkspace implements SlackWorkspace {
 		this.console.update(deployId, thread.channel(), thread.ts(), text);
 	}
 
+	/** Buttons are shown as what to type instead: a console cannot press them. */
 	@Override
-	public String reply(ThreadRef thread, String deployId, String key, String text) {
-		return this.console.post(deployId, thread.channel(), thread.ts(), text, key);
+	public String reply(ThreadRef thread, String deployId, String key, String text, List<Button> buttons) {
+		return this.console.post(deployId, thread.channel(), thread.ts(), text + buttons(buttons), key);
+	}
+
+	@Override
+	public void resolve(ThreadRef thread, String ts, String deployId, String text) {
+		this.console.update(deployId, thread.channel(), ts, text);
+	}
+
+	@Override
+	public String say(String channel, String key, String text) {
+		return this.console.post("-", channel, null, text, key);
+	}
+
+	@Override
+	public String directMessage(String userId, String deployId, String key, String text) {
+		return this.console.post(deployId, "@" + userId, null, text, key);
 	}
 
 	@Override
@@ -53,6 +70,17 @@ public class ConsoleWorkspace implements SlackWorkspace {
 	public void openDeployModal(String triggerId, DeployModal modal) {
 		this.console.post("-", modal.channel(), null, "(modal) deploy " + modal.app() + " to one of "
 				+ modal.environments() + ": type /stop deploy " + modal.app() + " <environment> <sha>", null);
+	}
+
+	@Override
+	public void openRollbackModal(String triggerId, RollbackModal modal) {
+		this.console.post("-", "-", null, "(modal) roll " + modal.target() + " back from " + modal.currentSha() + " to "
+				+ modal.toSha() + ": POST /api/deploys with kind rollback, or bin/stop rollback", null);
+	}
+
+	private static String buttons(List<Button> buttons) {
+		return buttons.isEmpty() ? ""
+				: " " + String.join(" ", buttons.stream().map((button) -> "[" + button.label() + "]").toList());
 	}
 
 	/** A console has no user groups; list user ids in the catalog for local runs. */

@@ -33,6 +33,8 @@ final class DeployModalView {
 
 	static final String REASON_BLOCK = "reason";
 
+	static final String EMERGENCY_BLOCK = "emergency";
+
 	private static final String INPUT = "value";
 
 	private DeployModalView() {
@@ -52,6 +54,11 @@ final class DeployModalView {
 				input((block) -> block.blockId(REASON_BLOCK)
 					.optional(true)
 					.label(plainText("Reason"))
+					.element(plainTextInput((element) -> element.actionId(INPUT).maxLength(500)))),
+				input((block) -> block.blockId(EMERGENCY_BLOCK)
+					.optional(true)
+					.label(plainText("Emergency (only inside a freeze window)"))
+					.hint(plainText("Why this cannot wait. Recorded and announced in the channel."))
 					.element(plainTextInput((element) -> element.actionId(INPUT).maxLength(500)))));
 		return view((view) -> view.type("modal")
 			.callbackId(CALLBACK_ID)
@@ -84,11 +91,17 @@ final class DeployModalView {
 		return (value != null) ? value.getValue() : null;
 	}
 
+	static String emergency(ViewState state) {
+		ViewState.Value value = value(state, EMERGENCY_BLOCK);
+		return (value != null) ? value.getValue() : null;
+	}
+
 	/** The modal field a problem is shown under. */
 	static String blockOf(Problem problem) {
 		return switch (problem.field()) {
 			case SHA -> SHA_BLOCK;
 			case REASON -> REASON_BLOCK;
+			case EMERGENCY -> EMERGENCY_BLOCK;
 			case APP, ENVIRONMENT -> ENVIRONMENT_BLOCK;
 		};
 	}

@@ -50,13 +50,39 @@ class SlackApiWorkspace implements SlackWorkspace {
 	}
 
 	@Override
-	public String reply(ThreadRef thread, String deployId, String key, String text) {
+	public String reply(ThreadRef thread, String deployId, String key, String text, List<Button> buttons) {
 		return this.slack.call("chat.postMessage", deployId,
 				(client) -> client.chatPostMessage((r) -> r.channel(thread.channel())
 					.threadTs(thread.ts())
 					.text(text)
+					.blocks(buttons.isEmpty() ? null : SlackBlocks.of(text, buttons))
 					.unfurlLinks(false)
 					.metadata(metadata(deployId, key))))
+			.getTs();
+	}
+
+	@Override
+	public void resolve(ThreadRef thread, String ts, String deployId, String text) {
+		this.slack.call("chat.update", deployId, (client) -> client
+			.chatUpdate((r) -> r.channel(thread.channel()).ts(ts).text(text).blocks(SlackBlocks.of(text, List.of()))));
+	}
+
+	@Override
+	public String say(String channel, String key, String text) {
+		return this.slack
+			.call("chat.postMessage", key,
+					(client) -> client.chatPostMessage(
+							(r) -> r.channel(channel).text(text).unfurlLinks(false).metadata(metadata(key, key))))
+			.getTs();
+	}
+
+	@Override
+	public String directMessage(String userId, String deployId, String key, String text) {
+		// Posting to a user id lands in the app's direct messages with them.
+		return this.slack
+			.call("chat.postMessage", deployId,
+					(client) -> client.chatPostMessage(
+							(r) -> r.channel(userId).text(text).unfurlLinks(false).metadata(metadata(deployId, key))))
 			.getTs();
 	}
 
@@ -97,6 +123,12 @@ class SlackApiWorkspace implements SlackWorkspace {
 	public void openDeployModal(String triggerId, DeployModal modal) {
 		this.slack.call("views.open", "-",
 				(client) -> client.viewsOpen((r) -> r.triggerId(triggerId).view(DeployModalView.of(modal))));
+	}
+
+	@Override
+	public void openRollbackModal(String triggerId, RollbackModal modal) {
+		this.slack.call("views.open", "-",
+				(client) -> client.viewsOpen((r) -> r.triggerId(triggerId).view(RollbackModalView.of(modal))));
 	}
 
 	@Override

@@ -1,8 +1,11 @@
 package io.stopbob.ingress.thread;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import io.stopbob.ledger.PipelineEvent.ThreadRef;
+import io.stopbob.ledger.Target;
 
 /**
  * Port: the Slack workspace, as the deploy thread and the front door need it. Every
@@ -22,10 +25,26 @@ public interface SlackWorkspace {
 	void updateThreadStart(ThreadRef thread, String deployId, String text);
 
 	/** Posts a reply in the thread; returns its ts. */
-	String reply(ThreadRef thread, String deployId, String key, String text);
+	default String reply(ThreadRef thread, String deployId, String key, String text) {
+		return reply(thread, deployId, key, text, List.of());
+	}
+
+	/** Posts a reply in the thread with buttons under it; returns its ts. */
+	String reply(ThreadRef thread, String deployId, String key, String text, List<Button> buttons);
 
 	/** Rewrites a message in place. */
 	void update(ThreadRef thread, String ts, String deployId, String text);
+
+	/**
+	 * Rewrites a message that had buttons, without them: what they asked is decided.
+	 */
+	void resolve(ThreadRef thread, String ts, String deployId, String text);
+
+	/** Posts a message in a channel, outside any thread (locks, queue changes). */
+	String say(String channel, String key, String text);
+
+	/** Sends the user a direct message from StoP Bob. */
+	String directMessage(String userId, String deployId, String key, String text);
 
 	/**
 	 * Posts a message to the thread's channel itself, outside the thread; returns its ts.
@@ -38,6 +57,9 @@ public interface SlackWorkspace {
 	/** Opens the deploy modal for a slash command's trigger. */
 	void openDeployModal(String triggerId, DeployModal modal);
 
+	/** Opens the rollback confirmation for a command's or a button's trigger. */
+	void openRollbackModal(String triggerId, RollbackModal modal);
+
 	/** Whether the user is in the Slack user group. */
 	boolean inGroup(String userId, String groupId);
 
@@ -46,6 +68,22 @@ public interface SlackWorkspace {
 	 * asked from.
 	 */
 	record DeployModal(String app, java.util.List<String> environments, String channel) {
+	}
+
+	/**
+	 * What the rollback confirmation shows: what runs now and the release it goes back
+	 * to, with who deployed each and when.
+	 */
+	record RollbackModal(Target target, String currentSha, String currentBy, Instant currentSince, String toSha,
+			String toTag, String toBy, Instant toSince) {
+	}
+
+	/**
+	 * A button under a message. {@code value} comes back when it is pressed.
+	 *
+	 * @param style {@code primary}, {@code danger} or null
+	 */
+	record Button(String actionId, String label, String value, String style) {
 	}
 
 }

@@ -1,12 +1,19 @@
 package io.stopbob.ingress.thread;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.stream.Collectors;
 
+import io.stopbob.ingress.deploy.Describe;
 import io.stopbob.ingress.deploy.DeployRequest;
+import io.stopbob.ingress.thread.SlackWorkspace.Button;
 import io.stopbob.ledger.Deploy;
 import io.stopbob.ledger.PipelineEvent.Built;
 import io.stopbob.ledger.PipelineEvent.Finished;
+import io.stopbob.ledger.PipelineEvent.FreezeOverride;
+import io.stopbob.ledger.PipelineEvent.Person;
+import io.stopbob.ledger.operations.Operation.Decision;
 import io.stopbob.ledger.PipelineEvent.Kind;
 import io.stopbob.ledger.PipelineEvent.Progressed;
 import io.stopbob.ledger.PipelineEvent.Tagged;
@@ -18,16 +25,76 @@ import io.stopbob.slack.SlackText;
  */
 public final class ThreadMessages {
 
+	/** Action ids of the buttons StoP Bob puts under messages. */
+	public static final String APPROVE = "stop_approve";
+
+	public static final String REJECT = "stop_reject";
+
+	public static final String ROLLBACK = "stop_rollback";
+
+	public static final String QUEUE = "stop_queue";
+
+	public static final String CANCEL_QUEUED = "stop_cancel_queued";
+
 	private ThreadMessages() {
 	}
 
-	public static String started(DeployRequest request, String deployId) {
+	public static String started(DeployRequest request, String deployId, FreezeOverride override, Person approvedBy) {
 		String verb = (request.kind() == Kind.ROLLBACK) ? "rolling back" : "deploying";
-		return verb + " " + SlackText.escape(request.app()) + " `" + request.shortSha() + "` to "
-				+ SlackText.escape(request.environment()) + " (asked by " + SlackText.escape(request.requester().name())
+		return verb + " " + what(request) + " (asked by " + SlackText.escape(request.requester().name())
 				+ ((request.reason() != null && !request.reason().isBlank()) ? ": " + SlackText.escape(request.reason())
 						: "")
-				+ ") · " + deployId;
+				+ ")" + ((approvedBy != null) ? " · approved by " + SlackText.escape(approvedBy.name()) : "")
+				+ ((override != null) ? " · :rotating_light: freeze override (" + SlackText.escape(override.window())
+						+ "): " + SlackText.escape(override.reason()) : "")
+				+ " · " + deployId;
+	}
+
+	public static String awaitingApproval(DeployRequest request, String deployId, FreezeOverride override) {
+		return ":hourglass_flowing_sand: waiting for approval: deploying " + what(request) + " (asked by "
+				+ SlackText.escape(request.requester().name()) + ")"
+				+ ((override != null) ? " · freeze override: " + SlackText.escape(override.reason()) : "") + " · "
+				+ deployId;
+	}
+
+	public static String approvalAsked(DeployRequest request, Instant expiresAt) {
+		return ":raised_hand: " + SlackText.escape(request.requester().name()) + " asks to deploy " + what(request)
+				+ ((request.reason() != null) ? " (" + SlackText.escape(request.reason()) + ")" : "")
+				+ ". Someone else who may deploy there: approve or reject before " + Describe.time(expiresAt) + ".";
+	}
+
+	public static List<Button> approvalButtons(String deployId) {
+		return List.of(new Button(APPROVE, "Approve", deployId, "primary"),
+				new Button(REJECT, "Reject", deployId, "danger"));
+	}
+
+	/** The approval message once decided, its buttons gone. */
+	public static String approvalDecided(Decision decision, Person by, Instant at) {
+		return switch (decision) {
+			case APPROVED ->
+				":white_check_mark: approved by " + SlackText.escape(by.name()) + " at " + Describe.time(at);
+			case REJECTED -> ":no_entry: rejected by " + SlackText.escape(by.name()) + " at " + Describe.time(at)
+					+ ". Nothing was deployed.";
+			case EXPIRED ->
+				":hourglass: nobody approved it in time (expired " + Describe.time(at) + "). Nothing was deployed.";
+		};
+	}
+
+	/** The thread's first message when a request ended without a deploy. */
+	public static String notDeployed(DeployRequest request, String deployId, String why) {
+		return ":no_entry: not deploying " + what(request) + " (asked by "
+				+ SlackText.escape(request.requester().name()) + "): " + SlackText.escape(why) + " · " + deployId;
+	}
+
+	public static String overridden(DeployRequest request, FreezeOverride override) {
+		return ":rotating_light: " + SlackText.escape(request.requester().name()) + " is deploying " + what(request)
+				+ " inside the freeze window *" + SlackText.escape(override.window()) + "*. Emergency reason: "
+				+ SlackText.escape(override.reason());
+	}
+
+	private static String what(DeployRequest request) {
+		return SlackText.escape(request.app()) + " `" + request.shortSha() + "` to "
+				+ SlackText.escape(request.environment());
 	}
 
 	public static String notStarted(DeployRequest request, String why) {
@@ -96,6 +163,18 @@ public final class ThreadMessages {
 			case REJECTED ->
 				":no_entry: " + app + " " + shortSha + " to " + environment + " was refused" + reason + who;
 		};
+	}
+
+	/** The "Roll back" button under a success: it opens the rollback confirmation. */
+	static List<Button> rollbackButton(Deploy deploy) {
+		return List
+			.of(new Button(ROLLBACK, "Roll back", deploy.target().app() + "/" + deploy.target().environment(), null));
+	}
+
+	/** The direct message to the person who asked, when their deploy ends. */
+	static String directMessage(Deploy deploy, Finished finished) {
+		return "Your deploy " + deploy.deployId() + " ended. " + finished(deploy, finished)
+				+ "\n(`/stop notify off` stops these messages.)";
 	}
 
 	static String human(Duration duration) {

@@ -6,12 +6,18 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import io.stopbob.ingress.thread.SlackWorkspace.Button;
 import io.stopbob.ledger.Deploy;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.PipelineEvent;
+import io.stopbob.ledger.PipelineEvent.Finished;
+import io.stopbob.ledger.PipelineEvent.Outcome;
 import io.stopbob.ledger.PipelineEvent.Requested;
 import io.stopbob.ledger.PipelineEvent.ThreadRef;
 import io.stopbob.ledger.Stage;
+import io.stopbob.ledger.operations.Board;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tells each deploy's story in its Slack thread: the tag, the build, one progress message
@@ -22,17 +28,22 @@ import io.stopbob.ledger.Stage;
  */
 public class ThreadReporter {
 
+	private static final Logger log = LoggerFactory.getLogger(ThreadReporter.class);
+
 	private static final List<Stage> STORY = List.of(Stage.TAGGED, Stage.BUILT, Stage.ROLLING_OUT, Stage.FINISHED);
 
 	private final Ledger ledger;
 
 	private final SlackWorkspace slack;
 
+	private final Board board;
+
 	private final Map<String, ThreadState> threads = new ConcurrentHashMap<>();
 
-	public ThreadReporter(Ledger ledger, SlackWorkspace slack) {
+	public ThreadReporter(Ledger ledger, SlackWorkspace slack, Board board) {
 		this.ledger = ledger;
 		this.slack = slack;
+		this.board = board;
 	}
 
 	public void on(PipelineEvent event, Delivery delivery) {
@@ -87,9 +98,13 @@ public class ThreadReporter {
 					.ifPresent((progress) -> showProgress(thread, id, state, uncertain,
 							ThreadMessages.progress(progress)));
 				String text = ThreadMessages.finished(deploy, finished);
-				once(thread, id + ":end", uncertain, () -> this.slack.reply(thread, id, id + ":end", text));
-				once(thread, id + ":announce", uncertain,
-						() -> this.slack.announce(thread, id, id + ":announce", text));
+				List<Button> buttons = (finished.outcome() == Outcome.SUCCEEDED) ? ThreadMessages.rollbackButton(deploy)
+						: List.of();
+				once(thread, id + ":end", uncertain, () -> this.slack.reply(thread, id, id + ":end", text, buttons));
+				if (once(thread, id + ":announce", uncertain,
+						() -> this.slack.announce(thread, id, id + ":announce", text))) {
+					tellRequester(deploy, finished);
+				}
 				state.reached(Stage.FINISHED);
 			});
 			default -> {
@@ -115,11 +130,32 @@ public class ThreadReporter {
 		state.progressText = text;
 	}
 
-	private void once(ThreadRef thread, String key, boolean uncertain, Supplier<String> post) {
+	/** Posts unless an uncertain delivery finds it posted; true if it posted now. */
+	private boolean once(ThreadRef thread, String key, boolean uncertain, Supplier<String> post) {
 		if (uncertain && this.slack.find(thread, key).isPresent()) {
-			return;
+			return false;
 		}
 		post.get();
+		return true;
+	}
+
+	/**
+	 * A direct message to the person who asked, sent with the channel's announcement (so
+	 * at most once), unless they turned these off.
+	 */
+	private void tellRequester(Deploy deploy, Finished finished) {
+		deploy.request()
+			.map(Requested::requestedBy)
+			.filter((person) -> this.board.directMessages(person.id()))
+			.ifPresent((person) -> {
+				try {
+					this.slack.directMessage(person.id(), deploy.deployId(), deploy.deployId() + ":dm",
+							ThreadMessages.directMessage(deploy, finished));
+				}
+				catch (RuntimeException ex) {
+					log.warn("could not send {} a direct message about {}", person.id(), deploy.deployId(), ex);
+				}
+			});
 	}
 
 	/** How an event reaches the reporter. */

@@ -11,11 +11,15 @@ import io.stopbob.ingress.config.IngressProperties;
 import io.stopbob.ingress.deploy.DeployRequest;
 import io.stopbob.ingress.deploy.Problem;
 import io.stopbob.ingress.deploy.RequestDeploy;
+import io.stopbob.ingress.operations.Refusal;
+import io.stopbob.ingress.operations.Rollbacks;
+import io.stopbob.ingress.operations.Targets;
 import io.stopbob.ledger.Deploy;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.PipelineEvent;
 import io.stopbob.ledger.PipelineEvent.Kind;
 import io.stopbob.ledger.PipelineEvent.Person;
+import io.stopbob.platform.catalog.Catalog;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -39,10 +43,17 @@ class DeployApiController {
 
 	private final IngressProperties properties;
 
-	DeployApiController(RequestDeploy requestDeploy, Ledger ledger, IngressProperties properties) {
+	private final Rollbacks rollbacks;
+
+	private final Catalog catalog;
+
+	DeployApiController(RequestDeploy requestDeploy, Ledger ledger, IngressProperties properties, Rollbacks rollbacks,
+			Catalog catalog) {
 		this.requestDeploy = requestDeploy;
 		this.ledger = ledger;
 		this.properties = properties;
+		this.rollbacks = rollbacks;
+		this.catalog = catalog;
 	}
 
 	@PostMapping("/api/deploys")
@@ -53,16 +64,27 @@ class DeployApiController {
 		if (unauthorized != null) {
 			return unauthorized;
 		}
-		if (body == null || body.app() == null || body.environment() == null || body.sha() == null) {
+		if (body == null || body.app() == null || body.environment() == null
+				|| (body.sha() == null && !body.rollback())) {
 			return ResponseEntity.badRequest()
-				.body(Map.of("errors", List.of(Map.of("field", "body", "message",
-						"send JSON {app, environment, sha, reason?, user?, userName?}"))));
+				.body(Map.of("errors",
+						List.of(Map.of("field", "body", "message",
+								"send JSON {app, environment, sha, reason?, user?, userName?, kind?: deploy|rollback,"
+										+ " emergency?}; a rollback may leave out the sha"))));
 		}
 		String user = (body.user() != null) ? body.user() : this.properties.apiUser();
-		DeployRequest request = new DeployRequest(body.app().toLowerCase(), body.environment().toLowerCase(),
-				body.sha(), new Person(user, (body.userName() != null) ? body.userName() : user), body.reason(),
-				Kind.DEPLOY);
-		RequestDeploy.Result result = this.requestDeploy.request(request);
+		Person person = new Person(user, (body.userName() != null) ? body.userName() : user);
+		RequestDeploy.Result result;
+		try {
+			result = body.rollback() ? rollback(body, person)
+					: this.requestDeploy
+						.request(new DeployRequest(body.app().toLowerCase(), body.environment().toLowerCase(),
+								body.sha(), person, body.reason(), Kind.DEPLOY, body.emergency()));
+		}
+		catch (Refusal refusal) {
+			return ResponseEntity.status(HttpStatus.CONFLICT)
+				.body(Map.of("errors", List.of(Map.of("field", "environment", "message", refusal.getMessage()))));
+		}
 		if (result instanceof RequestDeploy.Result.Refused refused) {
 			return ResponseEntity.status(status(refused.problems()))
 				.body(Map.of("errors",
@@ -73,9 +95,21 @@ class DeployApiController {
 							.toList()));
 		}
 		RequestDeploy.Result.Accepted accepted = (RequestDeploy.Result.Accepted) result;
-		return ResponseEntity.accepted()
-			.body(Map.of("deployId", accepted.deployId(), "thread",
-					Map.of("channel", accepted.thread().channel(), "ts", accepted.thread().ts())));
+		Map<String, Object> answer = new LinkedHashMap<>();
+		answer.put("deployId", accepted.deployId());
+		answer.put("thread", Map.of("channel", accepted.thread().channel(), "ts", accepted.thread().ts()));
+		if (accepted.awaitingApproval()) {
+			answer.put("awaitingApprovalUntil", accepted.approvalExpiresAt().toString());
+		}
+		return ResponseEntity.accepted().body(answer);
+	}
+
+	private RequestDeploy.Result rollback(DeployBody body, Person person) {
+		if (body.sha() == null) {
+			return this.rollbacks.rollback(body.app(), body.environment(), person);
+		}
+		return this.rollbacks.rollback(Targets.find(this.catalog, body.app(), body.environment()).target(), body.sha(),
+				person);
 	}
 
 	@GetMapping("/api/deploys/{deployId}")
@@ -144,8 +178,20 @@ class DeployApiController {
 		return null;
 	}
 
-	/** The request body of {@code POST /api/deploys}. */
-	record DeployBody(String app, String environment, String sha, String reason, String user, String userName) {
+	/**
+	 * The request body of {@code POST /api/deploys}.
+	 *
+	 * @param kind {@code deploy} (the default) or {@code rollback}; a rollback without a
+	 * SHA goes back to the last good release
+	 * @param emergency the reason to deploy inside a freeze window
+	 */
+	record DeployBody(String app, String environment, String sha, String reason, String user, String userName,
+			String kind, String emergency) {
+
+		boolean rollback() {
+			return "rollback".equalsIgnoreCase(this.kind);
+		}
+
 	}
 
 }

@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.stopbob.ingress.thread.SlackWorkspace.Button;
 import io.stopbob.ingress.thread.ThreadReporter.Delivery;
 import io.stopbob.ledger.Ledger;
+import io.stopbob.ledger.operations.Board;
+import io.stopbob.ledger.operations.Preference;
 import io.stopbob.ledger.PipelineEvent;
 import io.stopbob.ledger.PipelineEvent.Built;
 import io.stopbob.ledger.PipelineEvent.Finished;
@@ -36,7 +39,9 @@ class ThreadReporterTest {
 
 	private final RecordingWorkspace slack = new RecordingWorkspace();
 
-	private ThreadReporter reporter = new ThreadReporter(new Ledger(), this.slack);
+	private final Board board = new Board();
+
+	private ThreadReporter reporter = new ThreadReporter(new Ledger(), this.slack, this.board);
 
 	private int eventNumber;
 
@@ -46,9 +51,41 @@ class ThreadReporterTest {
 				finished(Outcome.SUCCEEDED));
 
 		assertThat(this.slack.log).containsExactly("reply d-1:tag", "reply d-1:build", "reply d-1:progress",
-				"update d-1:progress", "update d-1:progress", "reply d-1:end", "announce d-1:announce");
+				"update d-1:progress", "update d-1:progress", "reply d-1:end", "announce d-1:announce", "dm d-1:dm");
 		assertThat(this.slack.text("d-1:end")).startsWith(":tada: demo `3f9c2a1` is live on production in 1m 30s");
 		assertThat(this.slack.text("d-1:progress")).startsWith(":rocket: rolling out: 4/4 instances done");
+	}
+
+	@Test
+	void aSuccessCarriesARollBackButtonAndAFailureDoesNot() {
+		live(requested(), finished(Outcome.SUCCEEDED));
+
+		assertThat(this.slack.buttons.get("d-1:end")).extracting(Button::actionId, Button::label, Button::value)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("stop_rollback", "Roll back", "demo/production"));
+		assertThat(this.slack.buttons.get("d-1:announce")).isEmpty();
+	}
+
+	@Test
+	void theRequesterGetsOneDirectMessageEvenWhenTheEndIsDeliveredAgainUncertainly() {
+		PipelineEvent finished = finished(Outcome.SUCCEEDED);
+		live(requested(), finished);
+		this.reporter = new ThreadReporter(new Ledger(), this.slack, this.board);
+		this.reporter.on(requested(), Delivery.REPLAY);
+		this.reporter.on(finished, Delivery.UNCERTAIN);
+
+		assertThat(this.slack.log).filteredOn((line) -> line.startsWith("dm ")).containsExactly("dm d-1:dm");
+		assertThat(this.slack.text("d-1:dm")).startsWith("Your deploy d-1 ended. :tada: demo `3f9c2a1` is live")
+			.contains("/stop notify off");
+		assertThat(this.slack.dmTo).containsExactly("U1");
+	}
+
+	@Test
+	void noDirectMessageForSomeoneWhoTurnedThemOff() {
+		this.board.apply(new Preference("p-1", "U1", false, Instant.parse("2026-11-26T15:00:00Z")));
+
+		live(requested(), finished(Outcome.FAILED));
+
+		assertThat(this.slack.log).noneMatch((line) -> line.startsWith("dm "));
 	}
 
 	@Test
@@ -85,7 +122,7 @@ class ThreadReporterTest {
 		live(before.toArray(PipelineEvent[]::new));
 		this.slack.log.clear();
 
-		this.reporter = new ThreadReporter(new Ledger(), this.slack);
+		this.reporter = new ThreadReporter(new Ledger(), this.slack, this.board);
 		before.forEach((event) -> this.reporter.on(event, Delivery.REPLAY));
 		live(progress(2, 2));
 
@@ -98,7 +135,7 @@ class ThreadReporterTest {
 		live(requested(), tagged);
 		this.slack.log.clear();
 
-		this.reporter = new ThreadReporter(new Ledger(), this.slack);
+		this.reporter = new ThreadReporter(new Ledger(), this.slack, this.board);
 		this.reporter.on(requested(), Delivery.REPLAY);
 		this.reporter.on(tagged, Delivery.UNCERTAIN);
 
@@ -159,6 +196,10 @@ class ThreadReporterTest {
 
 		final List<String> log = new ArrayList<>();
 
+		final Map<String, List<Button>> buttons = new HashMap<>();
+
+		final List<String> dmTo = new ArrayList<>();
+
 		private final Map<String, String> texts = new HashMap<>();
 
 		private final Map<String, String> keyByTs = new HashMap<>();
@@ -179,8 +220,29 @@ class ThreadReporterTest {
 		}
 
 		@Override
-		public String reply(ThreadRef thread, String deployId, String key, String text) {
+		public String reply(ThreadRef thread, String deployId, String key, String text, List<Button> buttons) {
+			this.buttons.put(key, buttons);
 			return post("reply", key, text);
+		}
+
+		@Override
+		public void resolve(ThreadRef thread, String ts, String deployId, String text) {
+			update(thread, ts, deployId, text);
+		}
+
+		@Override
+		public String say(String channel, String key, String text) {
+			return post("say", key, text);
+		}
+
+		@Override
+		public String directMessage(String userId, String deployId, String key, String text) {
+			this.dmTo.add(userId);
+			return post("dm", key, text);
+		}
+
+		@Override
+		public void openRollbackModal(String triggerId, RollbackModal modal) {
 		}
 
 		@Override
@@ -192,6 +254,7 @@ class ThreadReporterTest {
 
 		@Override
 		public String announce(ThreadRef thread, String deployId, String key, String text) {
+			this.buttons.put(key, List.of());
 			return post("announce", key, text);
 		}
 

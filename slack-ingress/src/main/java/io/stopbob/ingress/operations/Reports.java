@@ -1,0 +1,156 @@
+package io.stopbob.ingress.operations;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import io.stopbob.ingress.deploy.Describe;
+import io.stopbob.ledger.Deploy;
+import io.stopbob.ledger.Ledger;
+import io.stopbob.ledger.PipelineEvent.Kind;
+import io.stopbob.ledger.Target;
+import io.stopbob.ledger.operations.Board;
+import io.stopbob.platform.catalog.App;
+import io.stopbob.platform.catalog.Catalog;
+import io.stopbob.slack.SlackText;
+
+/**
+ * {@code /stop status} and {@code /stop history}: what runs where, what is in flight,
+ * locked, waiting or queued, and how the last deploys went. Read from the projections, so
+ * they answer at once and the same after a restart.
+ */
+public class Reports {
+
+	public static final int MAX_HISTORY = 50;
+
+	private final Catalog catalog;
+
+	private final Ledger ledger;
+
+	private final Board board;
+
+	private final Clock clock;
+
+	public Reports(Catalog catalog, Ledger ledger, Board board, Clock clock) {
+		this.catalog = catalog;
+		this.ledger = ledger;
+		this.board = board;
+		this.clock = clock;
+	}
+
+	/** Every target of the app, or of every app when {@code app} is null. */
+	public String status(String app) {
+		List<String> apps = (app != null)
+				? List.of(Targets.find(this.catalog, app, firstEnvironment(app)).target().app())
+				: List.copyOf(this.catalog.appNames());
+		StringBuilder text = new StringBuilder();
+		Instant now = this.clock.instant();
+		for (String name : apps) {
+			App entry = this.catalog.app(name).orElseThrow();
+			for (String environment : entry.environmentNames()) {
+				Target target = new Target(name, environment);
+				text.append(text.length() > 0 ? "\n" : "").append("*").append(target).append("*");
+				text.append("\n• running: ")
+					.append(this.ledger.lastSucceeded(target)
+						.map((deploy) -> running(deploy))
+						.orElse("nothing deployed yet"));
+				this.ledger.inFlight(target)
+					.ifPresent((deploy) -> text.append("\n• in flight: ").append(inFlight(deploy, now)));
+				this.board.pendingApproval(target)
+					.ifPresent((approval) -> text.append("\n• awaiting approval: ")
+						.append(approval.held().id())
+						.append(" `")
+						.append(Describe.sha(approval.held().request().sha()))
+						.append("` by ")
+						.append(SlackText.escape(approval.held().requester().name()))
+						.append(", until ")
+						.append(Describe.time(approval.held().request().expiresAt())));
+				this.board.lock(target, now)
+					.ifPresent((lock) -> text.append("\n• :lock: ")
+						.append(SlackText.escape(Describe.lock(target, lock, now))));
+				List<Board.Held> queue = this.board.queue(target);
+				for (int i = 0; i < queue.size(); i++) {
+					Board.Held held = queue.get(i);
+					text.append("\n• queued ")
+						.append(i + 1)
+						.append(": ")
+						.append(held.id())
+						.append(" `")
+						.append(Describe.sha(held.request().sha()))
+						.append("` by ")
+						.append(SlackText.escape(held.requester().name()))
+						.append(" since ")
+						.append(Describe.time(held.since()));
+				}
+			}
+		}
+		return text.toString();
+	}
+
+	/** The target's last {@code count} deploys, the newest first. */
+	public String history(String app, String environment, int count) {
+		if (count < 1 || count > MAX_HISTORY) {
+			throw new Refusal("Ask for 1 to " + MAX_HISTORY + " deploys.");
+		}
+		Target target = Targets.find(this.catalog, app, environment).target();
+		List<Deploy> deploys = this.ledger.history(target).stream().limit(count).toList();
+		if (deploys.isEmpty()) {
+			return target + " has no deploys yet.";
+		}
+		StringBuilder text = new StringBuilder("*Last " + deploys.size() + " deploys of " + target + "*");
+		for (Deploy deploy : deploys) {
+			var requested = deploy.request().orElseThrow();
+			text.append("\n• ")
+				.append(Describe.time(requested.meta().occurredAt()))
+				.append(" `")
+				.append(Describe.sha(requested.sha()))
+				.append("` ")
+				.append(deploy.finish()
+					.map((finished) -> finished.outcome().name())
+					.orElse("IN FLIGHT (" + deploy.stage().name().toLowerCase().replace('_', ' ') + ")"))
+				.append(deploy.duration().map((took) -> " in " + Describe.duration(took)).orElse(""))
+				.append(" · ")
+				.append(SlackText.escape(requested.requestedBy().name()))
+				.append((requested.kind() == Kind.ROLLBACK) ? " · rollback" : "")
+				.append((requested.approvedBy() != null)
+						? " · approved by " + SlackText.escape(requested.approvedBy().name()) : "")
+				.append((requested.override() != null)
+						? " · :rotating_light: freeze override (" + SlackText.escape(requested.override().window())
+								+ "): " + SlackText.escape(requested.override().reason())
+						: "")
+				.append(deploy.finish()
+					.filter((finished) -> finished.reason() != null)
+					.map((finished) -> " · " + SlackText.escape(finished.reason()))
+					.orElse(""))
+				.append(" · ")
+				.append(deploy.deployId());
+		}
+		return text.toString();
+	}
+
+	private String running(Deploy deploy) {
+		var requested = deploy.request().orElseThrow();
+		Instant since = deploy.finish().orElseThrow().meta().occurredAt();
+		return "`" + Describe.sha(requested.sha()) + "`"
+				+ deploy.tag().map((tag) -> " (" + SlackText.escape(tag.tag()) + ")").orElse("") + " since "
+				+ Describe.time(since) + " by " + SlackText.escape(requested.requestedBy().name());
+	}
+
+	private static String inFlight(Deploy deploy, Instant now) {
+		var requested = deploy.request().orElseThrow();
+		String stage = deploy.stage().name().toLowerCase().replace('_', ' ');
+		String progress = deploy.progress()
+			.map((progressed) -> " (" + progressed.instances().succeeded() + "/" + progressed.instances().total()
+					+ " instances)")
+			.orElse("");
+		return deploy.deployId() + " `" + Describe.sha(requested.sha()) + "` by "
+				+ SlackText.escape(requested.requestedBy().name()) + ", " + stage + progress + ", started "
+				+ Describe.duration(Duration.between(requested.meta().occurredAt(), now)) + " ago";
+	}
+
+	private String firstEnvironment(String app) {
+		return Targets.app(this.catalog, app).environmentNames().first();
+	}
+
+}

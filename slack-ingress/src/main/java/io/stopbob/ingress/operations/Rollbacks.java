@@ -1,0 +1,81 @@
+package io.stopbob.ingress.operations;
+
+import io.stopbob.ingress.deploy.DeployRequest;
+import io.stopbob.ingress.deploy.Describe;
+import io.stopbob.ingress.deploy.RequestDeploy;
+import io.stopbob.ingress.thread.SlackWorkspace.RollbackModal;
+import io.stopbob.ledger.Deploy;
+import io.stopbob.ledger.Ledger;
+import io.stopbob.ledger.PipelineEvent.Kind;
+import io.stopbob.ledger.PipelineEvent.Outcome;
+import io.stopbob.ledger.PipelineEvent.Person;
+import io.stopbob.ledger.Target;
+import io.stopbob.platform.catalog.Catalog;
+
+/**
+ * One command back to the last good release: the SHA that runs now, and the newest
+ * successful release of another SHA before it. The rollback is a deploy of kind ROLLBACK:
+ * it passes locks and freezes, needs no approval, and reuses the green build of that SHA
+ * instead of waiting for CI.
+ */
+public class Rollbacks {
+
+	private final Catalog catalog;
+
+	private final Ledger ledger;
+
+	private final RequestDeploy requestDeploy;
+
+	public Rollbacks(Catalog catalog, Ledger ledger, RequestDeploy requestDeploy) {
+		this.catalog = catalog;
+		this.ledger = ledger;
+		this.requestDeploy = requestDeploy;
+	}
+
+	/** What a rollback of the target would do, for the person to confirm. */
+	public RollbackModal plan(String app, String environment) {
+		Target target = Targets.find(this.catalog, app, environment).target();
+		Deploy current = this.ledger.lastSucceeded(target)
+			.orElseThrow(() -> new Refusal("Nothing to roll back: " + target + " has no successful deploy yet."));
+		String currentSha = sha(current);
+		Deploy previous = this.ledger.history(target)
+			.stream()
+			.filter((deploy) -> deploy.finish().map((finished) -> finished.outcome() == Outcome.SUCCEEDED).orElse(false)
+					&& deploy.finish().orElseThrow().meta().occurredAt().isBefore(finishedAt(current))
+					&& !sha(deploy).equals(currentSha))
+			.findFirst()
+			.orElseThrow(() -> new Refusal("Nothing to roll back to: " + target + " has had no successful release"
+					+ " before `" + Describe.sha(currentSha) + "` of another SHA."));
+		return new RollbackModal(target, currentSha, by(current), finishedAt(current), sha(previous),
+				previous.tag().map((tag) -> tag.tag()).orElse(null), by(previous), finishedAt(previous));
+	}
+
+	/** Rolls the target back to {@code sha} (from the plan the person confirmed). */
+	public RequestDeploy.Result rollback(Target target, String sha, Person by) {
+		String from = this.ledger.lastSucceeded(target).map(Rollbacks::sha).map(Describe::sha).orElse("?");
+		return this.requestDeploy.request(new DeployRequest(target.app(), target.environment(), sha, by,
+				"roll back from " + from, Kind.ROLLBACK));
+	}
+
+	/**
+	 * Rolls back to what {@link #plan} finds, without a modal (the API and the command
+	 * line).
+	 */
+	public RequestDeploy.Result rollback(String app, String environment, Person by) {
+		RollbackModal plan = plan(app, environment);
+		return rollback(plan.target(), plan.toSha(), by);
+	}
+
+	private static String sha(Deploy deploy) {
+		return deploy.request().map((requested) -> requested.sha()).orElse("");
+	}
+
+	private static String by(Deploy deploy) {
+		return deploy.request().map((requested) -> requested.requestedBy().name()).orElse("?");
+	}
+
+	private static java.time.Instant finishedAt(Deploy deploy) {
+		return deploy.finish().map((finished) -> finished.meta().occurredAt()).orElse(java.time.Instant.EPOCH);
+	}
+
+}
