@@ -114,6 +114,11 @@ public final class Stack {
 		return this.env.get("STOP_API_TOKEN");
 	}
 
+	/** The secret slack-ingress checks Slack's request signatures with. */
+	public String signingSecret() {
+		return this.env.get("SLACK_SIGNING_SECRET");
+	}
+
 	static String apiTokenOf(Map<String, String> env) {
 		return env.getOrDefault("STOP_API_TOKEN", API_TOKEN_DEFAULT);
 	}
@@ -154,9 +159,13 @@ public final class Stack {
 			return;
 		}
 		Files.createDirectories(this.home.resolve("logs"));
+		// Run a copy: a build while the stack runs must not swap the jar under the JVM.
+		Path jar = this.home.resolve("jars/" + service + ".jar");
+		Files.createDirectories(jar.getParent());
+		Files.copy(this.root.resolve(service + "/target/" + service + "-" + VERSION + ".jar"), jar,
+				java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 		List<String> command = new ArrayList<>(List.of("java", "-Xmx" + this.heap,
-				"-Xlog:gc:file=" + gcLog(service) + ":uptime", "-jar",
-				this.root.resolve(service + "/target/" + service + "-" + VERSION + ".jar").toString(),
+				"-Xlog:gc:file=" + gcLog(service) + ":uptime", "-jar", jar.toString(),
 				"--server.port=" + this.ports.get(service), "--spring.kafka.bootstrap-servers=" + bootstrapServers(),
 				"--stop.catalog.location=file:" + this.catalog,
 				"--stop.tagger.ci.work-dir=" + this.home.resolve("ci")));

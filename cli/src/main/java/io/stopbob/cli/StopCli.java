@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.stopbob.cli.bench.BenchCommand;
+import io.stopbob.slack.SlackRequestSigner;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
 import org.yaml.snakeyaml.Yaml;
@@ -29,7 +32,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "stop", mixinStandardHelpOptions = true,
 		description = "Run StoP Bob on this machine: a KRaft broker on 127.0.0.1 and the four services.",
 		subcommands = { StopCli.Up.class, StopCli.Down.class, StopCli.Ps.class, StopCli.Deploy.class,
-				StopCli.Demo.class })
+				StopCli.Rollback.class, StopCli.Slash.class, StopCli.Demo.class })
 public final class StopCli {
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -40,12 +43,14 @@ public final class StopCli {
 	}
 
 	public static void main(String[] args) {
-		System.exit(new CommandLine(new StopCli()).addSubcommand("bench", new BenchCommand(root()))
-			.setExecutionExceptionHandler((ex, commandLine, parsed) -> {
-				commandLine.getErr().println("stop: " + ex.getMessage());
-				return 2;
-			})
-			.execute(args));
+		CommandLine commandLine = new CommandLine(new StopCli()).addSubcommand("bench", new BenchCommand(root()));
+		// What follows `slack` is a /stop command with options of its own (lock --for
+		// 2h).
+		commandLine.getSubcommands().get("slack").setStopAtPositional(true);
+		System.exit(commandLine.setExecutionExceptionHandler((ex, failed, parsed) -> {
+			failed.getErr().println("stop: " + ex.getMessage());
+			return 2;
+		}).execute(args));
 	}
 
 	static Path root() {
@@ -110,9 +115,59 @@ public final class StopCli {
 		@Override
 		public Integer call() throws Exception {
 			Stack stack = stack();
+			long asked = System.nanoTime();
 			String outcome = follow(stack,
-					request(stack, this.app, this.environment, resolve(stack, this.app, this.ref)));
+					request(stack, this.app, this.environment, resolve(stack, this.app, this.ref)), asked);
 			return outcome.contains("\"outcome\":\"SUCCEEDED\"") ? 0 : 1;
+		}
+
+	}
+
+	@Command(name = "rollback", description = "Roll the target back to its last good release (the SHA before the one"
+			+ " running) and follow it; prints how long until the rollout started.")
+	static class Rollback implements Callable<Integer> {
+
+		@Parameters(index = "0", description = "the app, e.g. demo")
+		String app;
+
+		@Parameters(index = "1", description = "the environment, e.g. staging")
+		String environment;
+
+		@Override
+		public Integer call() throws Exception {
+			Stack stack = stack();
+			long confirmed = System.nanoTime();
+			String deployId = request(stack, "{\"app\":\"" + this.app + "\",\"environment\":\"" + this.environment
+					+ "\",\"kind\":\"rollback\"," + asLocalDeveloper() + "}");
+			String outcome = follow(stack, deployId, confirmed);
+			return outcome.contains("\"outcome\":\"SUCCEEDED\"") ? 0 : 1;
+		}
+
+	}
+
+	@Command(name = "slack", description = "Type a /stop command as the local developer (U0LOCALDEV), signed as"
+			+ " Slack signs it, and print the answer: status, history, lock, unlock, queue, cancel, notify, help.")
+	static class Slash implements Callable<Integer> {
+
+		@Parameters(arity = "1..*", description = "what follows /stop, e.g. status demo")
+		List<String> words;
+
+		@Override
+		public Integer call() throws Exception {
+			Stack stack = stack();
+			String body = "command=%2Fstop&user_id=U0LOCALDEV&user_name="
+					+ URLEncoder.encode(System.getProperty("user.name", "you"), StandardCharsets.UTF_8)
+					+ "&channel_id=local&team_id=T0LOCAL&trigger_id=local." + System.nanoTime() + "&text="
+					+ URLEncoder.encode(String.join(" ", this.words), StandardCharsets.UTF_8);
+			HttpRequest.Builder request = HttpRequest
+				.newBuilder(URI.create(stack.url("slack-ingress", "/slack/events")))
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.POST(HttpRequest.BodyPublishers.ofString(body));
+			new SlackRequestSigner(stack.signingSecret()).headers(body, Instant.now()).forEach(request::header);
+			HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			OUT.println(response.body().isEmpty() ? "(" + response.statusCode() + ", see the slack-ingress log)"
+					: unescape(field(response.body(), "text")));
+			return (response.statusCode() == 200) ? 0 : 1;
 		}
 
 	}
@@ -126,11 +181,13 @@ public final class StopCli {
 			long start = System.nanoTime();
 			Stack stack = up();
 			OUT.println("\n== a good commit to staging");
-			String good = follow(stack, request(stack, "demo", "staging", resolve(stack, "demo", "HEAD~1")));
+			String good = follow(stack, request(stack, "demo", "staging", resolve(stack, "demo", "HEAD~1")),
+					System.nanoTime());
 			OUT.printf("(first deploy finished %.1f s after bin/stop demo started)%n",
 					(System.nanoTime() - start) / 1e9);
 			OUT.println("\n== the commit that fails its health check");
-			String bad = follow(stack, request(stack, "demo", "staging", resolve(stack, "demo", "HEAD")));
+			String bad = follow(stack, request(stack, "demo", "staging", resolve(stack, "demo", "HEAD")),
+					System.nanoTime());
 			OUT.println();
 			stack.ps(OUT);
 			OUT.println("\nhealth: http://127.0.0.1:8081/actuator/health (and 8082-8084)");
@@ -184,8 +241,15 @@ public final class StopCli {
 	}
 
 	private static String request(Stack stack, String app, String environment, String sha) throws Exception {
-		String body = "{\"app\":\"" + app + "\",\"environment\":\"" + environment + "\",\"sha\":\"" + sha
-				+ "\",\"user\":\"U0LOCALDEV\",\"userName\":\"" + System.getProperty("user.name", "you") + "\"}";
+		return request(stack, "{\"app\":\"" + app + "\",\"environment\":\"" + environment + "\",\"sha\":\"" + sha
+				+ "\"," + asLocalDeveloper() + "}");
+	}
+
+	private static String asLocalDeveloper() {
+		return "\"user\":\"U0LOCALDEV\",\"userName\":\"" + System.getProperty("user.name", "you") + "\"";
+	}
+
+	private static String request(Stack stack, String body) throws Exception {
 		HttpResponse<String> response = HTTP
 			.send(HttpRequest.newBuilder(URI.create(stack.url("slack-ingress", "/api/deploys")))
 				.header("Authorization", "Bearer " + stack.apiToken())
@@ -199,12 +263,13 @@ public final class StopCli {
 	}
 
 	/**
-	 * Prints the deploy's thread as it is written, until the outcome; returns the
-	 * deploy's JSON.
+	 * Prints the deploy's thread as it is written, until the outcome, and how long after
+	 * {@code asked} its rollout started; returns the deploy's JSON.
 	 */
-	private static String follow(Stack stack, String deployId) throws Exception {
+	private static String follow(Stack stack, String deployId, long asked) throws Exception {
 		Path log = stack.log(Stack.SERVICES.get(0));
 		int printed = 0;
+		boolean rolling = false;
 		long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
 		while (System.nanoTime() < deadline) {
 			List<String> thread = Files.readAllLines(log, StandardCharsets.UTF_8)
@@ -217,6 +282,10 @@ public final class StopCli {
 				.send(HttpRequest.newBuilder(URI.create(stack.url("slack-ingress", "/api/deploys/" + deployId)))
 					.header("Authorization", "Bearer " + stack.apiToken())
 					.build(), HttpResponse.BodyHandlers.ofString());
+			if (!rolling && state.body().contains("\"stage\":\"ROLLING_OUT\"")) {
+				rolling = true;
+				OUT.printf("(rollout started %.2f s after it was asked for)%n", (System.nanoTime() - asked) / 1e9);
+			}
 			if (state.body().contains("\"outcome\"")) {
 				Thread.sleep(500);
 				Files.readAllLines(log, StandardCharsets.UTF_8)
@@ -231,6 +300,23 @@ public final class StopCli {
 			Thread.sleep(250);
 		}
 		throw new IllegalStateException(deployId + " did not finish within 10 minutes");
+	}
+
+	/** A JSON string's escapes as the text they stand for. */
+	private static String unescape(String json) {
+		Matcher escape = Pattern.compile("\\\\(u([0-9a-fA-F]{4})|.)").matcher(json);
+		StringBuilder text = new StringBuilder();
+		while (escape.find()) {
+			String replacement = (escape.group(2) != null)
+					? String.valueOf((char) Integer.parseInt(escape.group(2), 16)) : switch (escape.group(1)) {
+						case "n" -> "\n";
+						case "t" -> "\t";
+						default -> escape.group(1);
+					};
+			escape.appendReplacement(text, Matcher.quoteReplacement(replacement));
+		}
+		escape.appendTail(text);
+		return text.toString();
 	}
 
 	private static String field(String json, String name) {

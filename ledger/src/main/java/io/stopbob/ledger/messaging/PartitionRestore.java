@@ -48,6 +48,12 @@ public class PartitionRestore implements ConsumerSeekAware {
 	private final Map<TopicPartition, Long> replayedTo = new ConcurrentHashMap<>();
 
 	/**
+	 * False until the group has handed this consumer its partitions: before that there is
+	 * nothing replayed, which is not the same as nothing to replay.
+	 */
+	private volatile boolean assigned;
+
+	/**
 	 * New records that came while a replay was still running; only touched by the
 	 * consumer thread.
 	 */
@@ -63,6 +69,7 @@ public class PartitionRestore implements ConsumerSeekAware {
 			}
 		});
 		callback.seekToBeginning(assignments.keySet());
+		this.assigned = true;
 	}
 
 	/**
@@ -104,6 +111,9 @@ public class PartitionRestore implements ConsumerSeekAware {
 			this.awaitingFirstLive.remove(partition);
 			this.replayedTo.remove(partition);
 		});
+		if (this.liveFrom.isEmpty()) {
+			this.assigned = false;
+		}
 	}
 
 	public Mode classify(ConsumerRecord<?, ?> record) {
@@ -121,11 +131,11 @@ public class PartitionRestore implements ConsumerSeekAware {
 	}
 
 	/**
-	 * True once every assigned partition has been replayed up to where it was handed
-	 * over.
+	 * True once partitions were assigned and every one has been replayed up to where it
+	 * was handed over.
 	 */
 	public boolean caughtUp() {
-		return this.liveFrom.entrySet()
+		return this.assigned && this.liveFrom.entrySet()
 			.stream()
 			.allMatch((entry) -> entry.getValue() == 0
 					|| this.replayedTo.getOrDefault(entry.getKey(), -1L) >= entry.getValue() - 1);

@@ -74,6 +74,19 @@ class PartitionRestoreTest {
 	}
 
 	@Test
+	void beforeTheGroupAssignsAnyPartitionNothingIsCaughtUp() {
+		PartitionRestore fresh = new PartitionRestore();
+
+		assertThat(fresh.caughtUp()).as("no partitions yet is not an empty history").isFalse();
+
+		fresh.onPartitionsAssigned(Map.of(REQUESTS, 0L), this.seeks);
+		assertThat(fresh.caughtUp()).isTrue();
+
+		fresh.onPartitionsRevoked(List.of(REQUESTS));
+		assertThat(fresh.caughtUp()).as("between a revocation and the next assignment").isFalse();
+	}
+
+	@Test
 	void heldRecordsOfARevokedPartitionAreLeftForItsNextOwner() {
 		accept(REQUESTS, 0);
 		accept(REQUESTS, 1);
