@@ -149,14 +149,15 @@ class OperationsTest extends IngressTest {
 			.contains("\"replace_original\":true");
 		String second = this.board.queue(target).get(0).id();
 		assertThat(command("U1QUINN", "quinn", "queue demo queued 3333333 after the fix"))
-			.contains("(number 2 in line)");
+			.contains("(number 2 in line)")
+			.contains("\"action_id\":\"stop_cancel_queued\"");
 		String third = this.board.queue(target).get(1).id();
 
 		assertThat(command("U1ANY", "anyone", "status demo")).contains("• queued 1: " + second + " `2222222` by pia")
 			.contains("• queued 2: " + third + " `3333333` by quinn");
 		assertThat(command("U1PIA", "pia", "cancel " + third))
 			.contains(":no_entry: Only quinn, who queued " + third + ", can cancel it.");
-		assertThat(command("U1QUINN", "quinn", "cancel " + third)).contains("Cancelled " + third);
+		assertThat(press("U1QUINN", "quinn", "stop_cancel_queued", third)).contains("Cancelled " + third);
 
 		try (TopicProbe requests = probe(Topics.DEPLOY_REQUESTED)) {
 			finish(first, "demo", "queued");

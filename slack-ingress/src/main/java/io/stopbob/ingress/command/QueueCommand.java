@@ -4,6 +4,8 @@ import java.util.List;
 
 import io.stopbob.ingress.deploy.DeployRequest;
 import io.stopbob.ingress.operations.DeployQueue;
+import io.stopbob.ingress.thread.SlackWorkspace.Button;
+import io.stopbob.ingress.thread.ThreadMessages;
 import io.stopbob.ledger.PipelineEvent.Kind;
 import io.stopbob.ledger.PipelineEvent.Person;
 
@@ -37,7 +39,11 @@ public class QueueCommand implements CommandHandler {
 		String reason = (args.size() > 3) ? String.join(" ", args.subList(3, args.size())) : null;
 		DeployRequest request = new DeployRequest(args.get(0).toLowerCase(), args.get(1).toLowerCase(), args.get(2),
 				new Person(command.userId(), command.userName()), reason, Kind.DEPLOY);
-		return new Reply.Ephemeral(this.queue.enqueue(request).message());
+		DeployQueue.Queued queued = this.queue.enqueue(request);
+		return (queued.position() > 0)
+				? new Reply.Ephemeral(queued.message(),
+						List.of(new Button(ThreadMessages.CANCEL_QUEUED, "Cancel", queued.deployId(), "danger")))
+				: new Reply.Ephemeral(queued.message());
 	}
 
 }
