@@ -20,6 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.stopbob.cli.bench.BenchCommand;
+import io.stopbob.cli.log.DeadLetters;
+import io.stopbob.cli.log.Replay;
 import io.stopbob.slack.SlackRequestSigner;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
@@ -32,7 +34,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "stop", mixinStandardHelpOptions = true,
 		description = "Run StoP Bob on this machine: a KRaft broker on 127.0.0.1 and the four services.",
 		subcommands = { StopCli.Up.class, StopCli.Down.class, StopCli.Ps.class, StopCli.Deploy.class,
-				StopCli.Rollback.class, StopCli.Slash.class, StopCli.Demo.class })
+				StopCli.Rollback.class, StopCli.Slash.class, StopCli.ReplayLog.class, StopCli.Dlt.class,
+				StopCli.Demo.class })
 public final class StopCli {
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -168,6 +171,79 @@ public final class StopCli {
 			OUT.println(response.body().isEmpty() ? "(" + response.statusCode() + ", see the slack-ingress log)"
 					: unescape(field(response.body(), "text")));
 			return (response.statusCode() == 200) ? 0 : 1;
+		}
+
+	}
+
+	@Command(name = "replay", description = "Publish the pipeline log again (event ids and all: consumers have seen"
+			+ " them, so nothing outside happens twice), or re-drive one stuck deploy by publishing its last event"
+			+ " under a new event id.")
+	static class ReplayLog implements Callable<Integer> {
+
+		@CommandLine.Option(names = "--from", defaultValue = "beginning",
+				description = "beginning, or an ISO-8601 time such as 2026-11-27T09:00:00Z")
+		String from;
+
+		@CommandLine.Option(names = "--deploy", description = "re-drive this deploy only")
+		String deployId;
+
+		@CommandLine.Option(names = "--dry-run", description = "show what would be published, publish nothing")
+		boolean dryRun;
+
+		@Override
+		public Integer call() throws Exception {
+			Replay replay = new Replay(new Kafka(stack().bootstrapServers()), OUT);
+			if (this.deployId != null) {
+				replay.redrive(this.deployId, this.dryRun);
+			}
+			else {
+				replay.replay("beginning".equals(this.from) ? Instant.EPOCH : Instant.parse(this.from), this.dryRun);
+			}
+			return 0;
+		}
+
+	}
+
+	@Command(name = "dlt", description = "The dead-letter topics: list what is in them, or retry one record.",
+			subcommands = { Dlt.List.class, Dlt.Retry.class })
+	static class Dlt {
+
+		@Command(name = "list", description = "Each dead letter with its topic, offset, time, deploy and failure.")
+		static class List implements Callable<Integer> {
+
+			@Override
+			public Integer call() throws Exception {
+				DeadLetters letters = new DeadLetters(new Kafka(stack().bootstrapServers()));
+				letters.print(letters.list(), OUT);
+				return 0;
+			}
+
+		}
+
+		@Command(name = "retry",
+				description = "Publish one dead letter back to its original topic, after its cause" + " is fixed.")
+		static class Retry implements Callable<Integer> {
+
+			@Parameters(index = "0",
+					description = "the dead-letter topic (or its original topic), e.g. build-passed.DLT")
+			String topic;
+
+			@Parameters(index = "1", description = "the offset `dlt list` shows")
+			long offset;
+
+			@CommandLine.Option(names = "--partition", defaultValue = "-1",
+					description = "the partition, when the offset is in more than one")
+			int partition;
+
+			@Override
+			public Integer call() throws Exception {
+				DeadLetters.DeadLetter letter = new DeadLetters(new Kafka(stack().bootstrapServers())).retry(this.topic,
+						this.offset, this.partition);
+				OUT.println("published " + letter.topic() + "/" + letter.partition() + "/" + letter.offset()
+						+ " (deploy " + letter.deployId() + ") back to its topic");
+				return 0;
+			}
+
 		}
 
 	}

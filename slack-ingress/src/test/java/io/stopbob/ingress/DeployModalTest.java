@@ -1,7 +1,6 @@
 package io.stopbob.ingress;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -117,22 +116,13 @@ class DeployModalTest extends IngressTest {
 
 	private java.net.http.HttpResponse<String> submit(String userId, String userName, String app, String environment,
 			String sha, String reason) {
-		String payload = """
-				{"type":"view_submission","team":{"id":"T0STOP","domain":"stop"},
-				 "user":{"id":"%s","username":"%s","name":"%s","team_id":"T0STOP"},
-				 "api_app_id":"A0STOP","token":"legacy","trigger_id":"1337.42.abcd",
-				 "view":{"id":"V0MODAL","team_id":"T0STOP","type":"modal","callback_id":"stop_deploy",
-				  "private_metadata":"%s|C0CHAT","hash":"156772938.1827394",
-				  "title":{"type":"plain_text","text":"Deploy %s"},
-				  "state":{"values":{
-				   "sha":{"value":{"type":"plain_text_input","value":"%s"}},
-				   "environment":{"value":{"type":"static_select","selected_option":{"text":{"type":"plain_text","text":"%s"},"value":"%s"}}},
-				   "reason":{"value":{"type":"plain_text_input","value":%s}}}}},
-				 "response_urls":[]}
+		return submitView(userId, userName, "stop_deploy", app + "|C0CHAT", "Deploy " + app,
 				"""
-			.formatted(userId, userName, userName, app, app, sha, environment, environment,
-					(reason != null) ? "\"" + reason + "\"" : "null");
-		return slackRequest(form(java.util.Map.of("payload", payload)), Instant.now());
+						{"sha":{"value":{"type":"plain_text_input","value":"%s"}},
+						 "environment":{"value":{"type":"static_select","selected_option":{"text":{"type":"plain_text","text":"%s"},"value":"%s"}}},
+						 "reason":{"value":{"type":"plain_text_input","value":%s}}}
+						"""
+					.formatted(sha, environment, environment, (reason != null) ? "\"" + reason + "\"" : "null"));
 	}
 
 	private static ServeEvent startMessage(String deployId) {

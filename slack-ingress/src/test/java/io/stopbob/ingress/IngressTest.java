@@ -164,6 +164,25 @@ public abstract class IngressTest {
 		return form(fields);
 	}
 
+	/**
+	 * Submits a modal as Slack does: {@code values} is the JSON of the view's state
+	 * values.
+	 */
+	protected HttpResponse<String> submitView(String userId, String userName, String callbackId, String metadata,
+			String title, String values) {
+		String payload = """
+				{"type":"view_submission","team":{"id":"T0STOP","domain":"stop"},
+				 "user":{"id":"%s","username":"%s","name":"%s","team_id":"T0STOP"},
+				 "api_app_id":"A0STOP","token":"legacy","trigger_id":"1337.42.abcd",
+				 "view":{"id":"V0MODAL","team_id":"T0STOP","type":"modal","callback_id":"%s",
+				  "private_metadata":"%s","hash":"156772938.1827394",
+				  "title":{"type":"plain_text","text":"%s"},
+				  "state":{"values":%s}},
+				 "response_urls":[]}
+				""".formatted(userId, userName, userName, callbackId, metadata, title, values);
+		return slackRequest(form(Map.of("payload", payload)), Instant.now());
+	}
+
 	protected static String form(Map<String, String> fields) {
 		return fields.entrySet()
 			.stream()

@@ -296,17 +296,8 @@ class OperationsTest extends IngressTest {
 	}
 
 	private java.net.http.HttpResponse<String> submitRollback(String userId, String userName, String metadata) {
-		String payload = """
-				{"type":"view_submission","team":{"id":"T0STOP","domain":"stop"},
-				 "user":{"id":"%s","username":"%s","name":"%s","team_id":"T0STOP"},
-				 "api_app_id":"A0STOP","token":"legacy","trigger_id":"1337.42.rollback",
-				 "view":{"id":"V0ROLLBACK","team_id":"T0STOP","type":"modal","callback_id":"stop_rollback",
-				  "private_metadata":"%s","hash":"156772938.1827395",
-				  "title":{"type":"plain_text","text":"Roll back demo"},
-				  "state":{"values":{"reason":{"value":{"type":"plain_text_input","value":null}}}}},
-				 "response_urls":[]}
-				""".formatted(userId, userName, userName, metadata);
-		return slackRequest(form(Map.of("payload", payload)), Instant.now());
+		return submitView(userId, userName, "stop_rollback", metadata, "Roll back demo",
+				"{\"reason\":{\"value\":{\"type\":\"plain_text_input\",\"value\":null}}}");
 	}
 
 	/** A deploy of the past, as the pipeline would have logged it. */

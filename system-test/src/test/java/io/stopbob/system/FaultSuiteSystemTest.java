@@ -27,8 +27,10 @@ import javax.crypto.spec.SecretKeySpec;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.stopbob.cli.Kafka;
 import io.stopbob.cli.Stack;
 import io.stopbob.cli.bench.SampleEvents;
+import io.stopbob.cli.log.DeadLetters;
 import io.stopbob.cli.stubs.OutsideStubs;
 import io.stopbob.ledger.PipelineEvent;
 import io.stopbob.ledger.Target;
@@ -340,6 +342,27 @@ class FaultSuiteSystemTest {
 						.anySatisfy((reason) -> assertThat(reason).contains("UNKNOWN_FINGERPRINT"))
 						.anySatisfy((reason) -> assertThat(reason).contains("no-such-app is not in the catalog")));
 			}
+			// What bin/stop dlt list shows, and a retry: the cause is not fixed, so it
+			// comes back.
+			DeadLetters deadLetters = new DeadLetters(new Kafka(stack.stack.bootstrapServers()));
+			List<DeadLetters.DeadLetter> letters = deadLetters.list();
+			assertThat(letters).filteredOn((letter) -> letter.topic().equals("build-passed.DLT"))
+				.anySatisfy((letter) -> assertThat(letter.reason()).contains("NOT_SINGLE_OBJECT"))
+				.anySatisfy((letter) -> {
+					assertThat(letter.deployId()).isEqualTo("d-unknown-app");
+					assertThat(letter.reason()).contains("no-such-app is not in the catalog");
+				});
+			DeadLetters.DeadLetter unknownApp = letters.stream()
+				.filter((letter) -> letter.topic().equals("build-passed.DLT")
+						&& letter.deployId().equals("d-unknown-app"))
+				.findFirst()
+				.orElseThrow();
+			deadLetters.retry(unknownApp.topic(), unknownApp.offset(), unknownApp.partition());
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(60))
+				.untilAsserted(() -> assertThat(
+						topics.on("build-passed.DLT").filter((seen) -> "no-such-app/production".equals(seen.key())))
+					.hasSizeGreaterThanOrEqualTo(2));
 			String deployId = deploy("poison", sha());
 			assertThat(stack.awaitOutcome(deployId, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
 			assertExactlyOnce("poison", deployId);

@@ -18,7 +18,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.slack.api.app_backend.SlackSignature;
+import io.stopbob.cli.Kafka;
 import io.stopbob.cli.Stack;
+import io.stopbob.cli.log.Replay;
 import io.stopbob.cli.stubs.OutsideStubs;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +31,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The pipeline across real processes with the real adapters (Bolt and the Slack Web API
@@ -121,7 +124,28 @@ class RealAdaptersSystemTest {
 			.anySatisfy((text) -> assertThat(text).contains("*First release* of convertkit → production")
 				.contains("<https://github.com/stop-bob/convertkit/pull/7|#7> Fix the signup form — Ann"))
 			.filteredOn((text) -> text.contains("is live on production"))
-			.hasSize(2);
+			.satisfiesExactlyInAnyOrder(
+					(thread) -> assertThat(thread).contains("\"action_id\":\"stop_rollback\"")
+						.contains("\"value\":\"convertkit/production\""),
+					(channel) -> assertThat(channel).startsWith(":tada: convertkit `5ca1ab1` is live on production")
+						.doesNotContain("stop_rollback"),
+					(direct) -> assertThat(direct).startsWith("Your deploy "));
+
+		// The whole log published again, event ids and all: nothing outside happens
+		// twice.
+		String deployId = calls("/api/chat.postMessage").stream()
+			.map(RealAdaptersSystemTest::text)
+			.filter((text) -> text.startsWith("deploying"))
+			.map((text) -> text.replaceAll(".* · (d-[0-9a-f-]+)$", "$1"))
+			.findFirst()
+			.orElseThrow();
+		int messagesBefore = messages().size();
+		Replay replay = new Replay(new Kafka(stack.stack.bootstrapServers()), System.out);
+		assertThat(replay.replay(Instant.EPOCH, false)).isGreaterThanOrEqualTo(5);
+		Thread.sleep(5_000);
+		assertThat(outsideChanges()).isEqualTo(changes);
+		assertThat(messages()).hasSize(messagesBefore);
+		assertThatThrownBy(() -> replay.redrive(deployId, false)).hasMessageContaining("has finished (SUCCEEDED)");
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package io.stopbob.cli.bench;
 
+import io.stopbob.cli.Kafka;
+
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;

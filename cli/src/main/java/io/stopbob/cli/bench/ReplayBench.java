@@ -1,5 +1,7 @@
 package io.stopbob.cli.bench;
 
+import io.stopbob.cli.Kafka;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;

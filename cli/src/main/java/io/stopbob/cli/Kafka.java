@@ -1,6 +1,9 @@
-package io.stopbob.cli.bench;
+package io.stopbob.cli;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,6 +13,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -20,27 +25,27 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Plain Kafka clients for the benchmarks, configured as the services' are (acks=all,
- * idempotence, no linger, client defaults otherwise), so a bare hop and a service hop
- * differ only in what the service does.
+ * Plain Kafka clients for the command line and the benchmarks, configured as the
+ * services' are (acks=all, idempotence, no linger, client defaults otherwise), so a bare
+ * hop and a service hop differ only in what the service does.
  */
-final class Kafka {
+public final class Kafka {
 
 	private final String bootstrapServers;
 
-	Kafka(String bootstrapServers) {
+	public Kafka(String bootstrapServers) {
 		this.bootstrapServers = bootstrapServers;
 	}
 
-	KafkaProducer<String, byte[]> producer() {
+	public KafkaProducer<String, byte[]> producer() {
 		return new KafkaProducer<>(
 				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers, ProducerConfig.ACKS_CONFIG,
-						"all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+						"all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 0),
 				new StringSerializer(), new ByteArraySerializer());
 	}
 
 	/** A consumer of every partition of the topic, outside any group. */
-	KafkaConsumer<String, byte[]> consumer(String topic, boolean fromBeginning) {
+	public KafkaConsumer<String, byte[]> consumer(String topic, boolean fromBeginning) {
 		KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
 				Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers,
 						ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
@@ -61,8 +66,32 @@ final class Kafka {
 		return consumer;
 	}
 
+	/**
+	 * Every record of the topic from {@code from} (a record's timestamp; the epoch for
+	 * all) up to its end as it is now.
+	 */
+	public List<ConsumerRecord<String, byte[]>> records(String topic, Instant from) {
+		List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+		try (KafkaConsumer<String, byte[]> consumer = consumer(topic, true)) {
+			Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+			if (from.isAfter(Instant.EPOCH)) {
+				Map<TopicPartition, Long> at = new HashMap<>();
+				consumer.assignment().forEach((partition) -> at.put(partition, from.toEpochMilli()));
+				Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(at);
+				consumer.assignment().forEach((partition) -> {
+					OffsetAndTimestamp offset = offsets.get(partition);
+					consumer.seek(partition, (offset != null) ? offset.offset() : end.get(partition));
+				});
+			}
+			while (consumer.assignment().stream().anyMatch((part) -> consumer.position(part) < end.get(part))) {
+				consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+			}
+		}
+		return records;
+	}
+
 	/** Creates the topics afresh (deleting any of the same name first). */
-	void recreate(Set<String> topics, int partitions) throws Exception {
+	public void recreate(Set<String> topics, int partitions) throws Exception {
 		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers))) {
 			Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
 			List<String> stale = topics.stream().filter(existing::contains).toList();
