@@ -68,8 +68,12 @@ public sealed interface PipelineEvent {
 
 	}
 
+	/**
+	 * @param commitTime when the SHA was committed (null from taggers before it was
+	 * recorded)
+	 */
 	record Tagged(Meta meta, String sha, String tag, String releaseUrl, String previousTag, String previousSha,
-			Kind kind) implements PipelineEvent {
+			Kind kind, Instant commitTime) implements PipelineEvent {
 
 		@Override
 		public Stage stage() {

@@ -49,7 +49,8 @@ class LedgerTest {
 		this.ledger
 			.apply(new Built(meta("d-1", "e-3", 2), "abc1234", "staging-1", "local", List.of("ci"), null, false));
 
-		this.ledger.apply(new Tagged(meta("d-1", "e-2", 1), "abc1234", "staging-1", null, null, null, Kind.DEPLOY));
+		this.ledger
+			.apply(new Tagged(meta("d-1", "e-2", 1), "abc1234", "staging-1", null, null, null, Kind.DEPLOY, null));
 
 		Deploy deploy = this.ledger.find("d-1").orElseThrow();
 		assertThat(deploy.stage()).isEqualTo(Stage.BUILT);

@@ -45,6 +45,8 @@ class ReleaseTest extends TaggerTest {
 			assertThat(tagged.getTag()).isEqualTo(tag);
 			assertThat(tagged.getSha()).isEqualTo(sha);
 			assertThat(tagged.getReleaseUrl()).isEqualTo("https://github.com/stop-bob/demo/releases/tag/" + tag);
+			assertThat(tagged.getCommitTime()).as("for the lead time of changes")
+				.isEqualTo(java.time.Instant.parse("2026-11-26T10:05:00Z"));
 			BuildPassed built = only(told, BUILT).get(0);
 			assertThat(built.getChecks()).containsExactly("build");
 			assertThat(built.getCiProvider()).isEqualTo("github-checks");

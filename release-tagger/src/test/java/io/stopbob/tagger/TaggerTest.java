@@ -86,7 +86,8 @@ public abstract class TaggerTest {
 		github.stubFor(get(urlPathEqualTo(REPO + "/commits/" + sha)).willReturn(
 				okJson("""
 						{"sha":"%s","html_url":"https://github.com/stop-bob/demo/commit/%s",
-						 "commit":{"message":"Fix the signup form","author":{"name":"Ann","email":"ann@example.com","date":"2026-11-26T10:00:00Z"}}}"""
+						 "commit":{"message":"Fix the signup form","author":{"name":"Ann","email":"ann@example.com","date":"2026-11-26T10:00:00Z"},
+						  "committer":{"name":"GitHub","email":"noreply@github.com","date":"2026-11-26T10:05:00Z"}}}"""
 					.formatted(sha, sha))));
 		github.stubFor(get(urlPathMatching(REPO + "/git/refs/tags/.*")).willReturn(aResponse().withStatus(404)
 			.withHeader("Content-Type", "application/json")

@@ -46,12 +46,13 @@ class SchemaHistoryTest {
 	}
 
 	@Test
-	void tagCreatedHasASecondVersionWithANewOptionalField() {
+	void tagCreatedGainedOptionalFieldsInItsSecondAndThirdVersions() {
 		List<Schema> released = EventSchemas.released(io.stopbob.events.TagCreated.class);
 
-		assertThat(released).hasSize(2);
+		assertThat(released).hasSize(3);
 		assertThat(released.get(0).getField("kind")).isNull();
 		assertThat(released.get(1).getField("kind").hasDefaultValue()).isTrue();
+		assertThat(released.get(2).getField("commitTime").hasDefaultValue()).isTrue();
 	}
 
 	@Test

@@ -271,6 +271,34 @@ class OperationsTest extends IngressTest {
 		assertThat(command("U0QUIET", "quiet", "cancel d-nothing")).contains("Nothing queued has the id d-nothing");
 	}
 
+	@Test
+	void statsAnswerWithTheFourFiguresInSlackAndOnTheApi() throws Exception {
+		assertThat(command("U1ANY", "anyone", "stats demo 7")).contains("*Delivery of demo, last 7 days*")
+			.contains("• Deploy frequency: ")
+			.contains("• Lead time for changes (commit to live): ")
+			.contains("• Change-failure rate: ")
+			.contains("• Time to restore: ");
+		assertThat(command("U1ANY", "anyone", "stats demo 999")).contains("Ask for 1 to 365 days.");
+		assertThat(command("U1ANY", "anyone", "stats nosuchapp")).contains("I don't know the app `nosuchapp`");
+
+		var api = send(java.net.http.HttpRequest
+			.newBuilder(java.net.URI.create("http://127.0.0.1:" + this.port + "/api/stats?app=demo&days=7"))
+			.header("Authorization", "Bearer " + API_TOKEN)
+			.build());
+		assertThat(api.statusCode()).isEqualTo(200);
+		assertThat(api.body()).contains("\"deployFrequency\":{")
+			.contains("\"leadTime\":{\"count\":")
+			.contains("\"changeFailureRate\":{")
+			.contains("\"timeToRestore\":{")
+			.contains("\"band\":\"");
+		var refused = send(java.net.http.HttpRequest
+			.newBuilder(java.net.URI.create("http://127.0.0.1:" + this.port + "/api/stats?days=0"))
+			.header("Authorization", "Bearer " + API_TOKEN)
+			.build());
+		assertThat(refused.statusCode()).isEqualTo(400);
+		assertThat(refused.body()).contains("Ask for 1 to 365 days.");
+	}
+
 	private String command(String userId, String userName, String text) {
 		return text(slackRequest(slashCommand(userId, userName, text), Instant.now()));
 	}

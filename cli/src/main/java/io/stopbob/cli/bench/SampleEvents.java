@@ -27,7 +27,7 @@ public final class SampleEvents {
 						new PipelineEvent.ThreadRef("C0DEPLOYS", "1764000000.000100"), null),
 				new PipelineEvent.Tagged(meta(deployId, target, at.plusSeconds(1), "release-tagger"), sha, tag,
 						"https://github.com/bench/" + target.app() + "/releases/tag/" + tag, null, null,
-						PipelineEvent.Kind.DEPLOY),
+						PipelineEvent.Kind.DEPLOY, at.minusSeconds(600)),
 				new PipelineEvent.Built(meta(deployId, target, at.plusSeconds(2), "release-tagger"), sha, tag,
 						"github-checks", List.of("build"), "https://github.com/bench/runs/4", false),
 				new PipelineEvent.Progressed(meta(deployId, target, at.plusSeconds(3), "rollout-service"),

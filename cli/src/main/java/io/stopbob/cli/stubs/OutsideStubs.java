@@ -163,7 +163,8 @@ public final class OutsideStubs implements AutoCloseable {
 
 	private static String commit(String sha, String message) {
 		return """
-				{"sha":"%s","commit":{"message":"%s","author":{"name":"Ann","email":"a@x","date":"2026-11-26T10:00:00Z"}}}"""
+				{"sha":"%s","commit":{"message":"%s","author":{"name":"Ann","email":"a@x","date":"2026-11-26T10:00:00Z"},
+				 "committer":{"name":"GitHub","email":"noreply@github.com","date":"2026-11-26T10:05:00Z"}}}"""
 			.formatted(sha, message);
 	}
 

@@ -52,7 +52,8 @@ public final class EventMapping {
 		}
 		if (event instanceof TagCreated tagged) {
 			return new Tagged(meta(tagged.getMeta()), tagged.getSha(), tagged.getTag(), tagged.getReleaseUrl(),
-					tagged.getPreviousTag(), tagged.getPreviousSha(), Kind.valueOf(tagged.getKind().name()));
+					tagged.getPreviousTag(), tagged.getPreviousSha(), Kind.valueOf(tagged.getKind().name()),
+					tagged.getCommitTime());
 		}
 		if (event instanceof BuildPassed built) {
 			return new Built(meta(built.getMeta()), built.getSha(), built.getTag(), built.getCiProvider(),
@@ -106,6 +107,7 @@ public final class EventMapping {
 				.setPreviousTag(tagged.previousTag())
 				.setPreviousSha(tagged.previousSha())
 				.setKind(DeployKind.valueOf(tagged.kind().name()))
+				.setCommitTime(tagged.commitTime())
 				.build();
 		}
 		if (event instanceof Built built) {

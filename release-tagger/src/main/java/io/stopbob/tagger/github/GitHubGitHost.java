@@ -27,9 +27,14 @@ class GitHubGitHost implements GitHost {
 	}
 
 	@Override
-	public Optional<String> resolveCommit(String repository, String sha) {
+	public Optional<Commit> resolveCommit(String repository, String sha) {
 		GHRepository repo = repository(repository);
-		return this.calls.find("commit " + sha + " of " + repository, () -> repo.getCommit(sha).getSHA1());
+		return this.calls.find("commit " + sha + " of " + repository, () -> {
+			var commit = repo.getCommit(sha);
+			var info = commit.getCommitShortInfo();
+			var by = (info.getCommitter() != null) ? info.getCommitter() : info.getAuthor();
+			return new Commit(commit.getSHA1(), (by != null && by.getDate() != null) ? by.getDate().toInstant() : null);
+		});
 	}
 
 	@Override

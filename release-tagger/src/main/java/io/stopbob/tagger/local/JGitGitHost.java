@@ -30,10 +30,14 @@ public class JGitGitHost implements GitHost {
 	private static final PersonIdent TAGGER = new PersonIdent("StoP Bob", "stop-bob@localhost");
 
 	@Override
-	public Optional<String> resolveCommit(String repository, String sha) {
+	public Optional<Commit> resolveCommit(String repository, String sha) {
 		try (Git git = open(repository); RevWalk walk = new RevWalk(git.getRepository())) {
 			ObjectId id = git.getRepository().resolve(sha + "^{commit}");
-			return (id != null) ? Optional.of(walk.parseCommit(id).name()) : Optional.empty();
+			if (id == null) {
+				return Optional.empty();
+			}
+			var commit = walk.parseCommit(id);
+			return Optional.of(new Commit(commit.name(), commit.getCommitterIdent().getWhenAsInstant()));
 		}
 		catch (IOException | RuntimeException ex) {
 			return Optional.empty();

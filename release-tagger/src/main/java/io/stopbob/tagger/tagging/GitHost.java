@@ -1,5 +1,6 @@
 package io.stopbob.tagger.tagging;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,8 +10,8 @@ import java.util.Optional;
  */
 public interface GitHost {
 
-	/** The full SHA of the commit, if the repository has it. */
-	Optional<String> resolveCommit(String repository, String sha);
+	/** The commit with its full SHA, if the repository has it. */
+	Optional<Commit> resolveCommit(String repository, String sha);
 
 	/** The commits after {@code fromRef} up to {@code toSha}, oldest first. */
 	List<CommitSummary> commitsBetween(String repository, String fromRef, String toSha);
@@ -19,6 +20,10 @@ public interface GitHost {
 	 * Creates (or finds) the annotated tag and its release; returns the release's URL.
 	 */
 	String release(String repository, ReleaseRequest request);
+
+	/** A commit and when it was committed (for the lead time of changes). */
+	record Commit(String sha, Instant committedAt) {
+	}
 
 	/** One commit, as a release body lists it. */
 	record CommitSummary(String sha, String title, String author) {

@@ -86,20 +86,22 @@ public class TagRelease {
 		}
 		String repository = app.get().repository();
 		try {
-			Optional<String> sha = this.git.resolveCommit(repository, request.sha());
-			if (sha.isEmpty()) {
+			Optional<GitHost.Commit> commit = this.git.resolveCommit(repository, request.sha());
+			if (commit.isEmpty()) {
 				finish(deploy, Outcome.REJECTED, "REQUEST",
 						"commit " + request.sha() + " does not exist in " + repository + " (pushed yet?)");
 				return;
 			}
-			tag(deploy, request, repository, environment.get(), sha.get());
+			tag(deploy, request, repository, environment.get(), commit.get());
 		}
 		catch (GitHostException ex) {
 			finish(deploy, Outcome.FAILED, "TAG", ex.getMessage());
 		}
 	}
 
-	private void tag(Deploy deploy, Requested request, String repository, Environment environment, String sha) {
+	private void tag(Deploy deploy, Requested request, String repository, Environment environment,
+			GitHost.Commit commit) {
+		String sha = commit.sha();
 		String tag = ReleaseNames.tag(environment.tagPrefix(), request.meta().occurredAt(), sha);
 		Optional<Deploy> previous = this.ledger.lastSucceeded(deploy.target());
 		Optional<Tagged> previousTag = previous.flatMap(Deploy::tag);
@@ -110,7 +112,8 @@ public class TagRelease {
 				"Deploy " + deploy.deployId() + " of " + deploy.target() + " asked by " + request.requestedBy().name(),
 				deploy.target().app() + " " + tag, body));
 		Tagged tagged = new Tagged(meta(deploy, "tag-created"), sha, tag, url,
-				previousTag.map(Tagged::tag).orElse(null), previousTag.map(Tagged::sha).orElse(null), request.kind());
+				previousTag.map(Tagged::tag).orElse(null), previousTag.map(Tagged::sha).orElse(null), request.kind(),
+				commit.committedAt());
 		this.events.publish(tagged);
 		this.ledger.apply(tagged);
 		log.info("deploy {} tagged {} ({})", deploy.deployId(), tag, url);

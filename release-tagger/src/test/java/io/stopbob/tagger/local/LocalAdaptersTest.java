@@ -1,5 +1,7 @@
 package io.stopbob.tagger.local;
 
+import io.stopbob.tagger.tagging.GitHost;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,7 +79,8 @@ class LocalAdaptersTest {
 		commit("b.txt", "b", "Second (#12)");
 		RevCommit third = commit("c.txt", "c", "Third");
 
-		assertThat(host.resolveCommit(this.repo.toString(), third.name().substring(0, 7))).hasValue(third.name());
+		assertThat(host.resolveCommit(this.repo.toString(), third.name().substring(0, 7)))
+			.hasValue(new GitHost.Commit(third.name(), third.getCommitterIdent().getWhenAsInstant()));
 		assertThat(host.resolveCommit(this.repo.toString(), "deadbee")).isEmpty();
 		assertThat(host.commitsBetween(this.repo.toString(), "staging-1", third.name()))
 			.extracting((commit) -> commit.title())

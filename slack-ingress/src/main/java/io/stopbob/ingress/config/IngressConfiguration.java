@@ -16,6 +16,7 @@ import io.stopbob.ingress.command.LockCommand;
 import io.stopbob.ingress.command.NotifyCommand;
 import io.stopbob.ingress.command.QueueCommand;
 import io.stopbob.ingress.command.RollbackCommand;
+import io.stopbob.ingress.command.StatsCommand;
 import io.stopbob.ingress.command.StatusCommand;
 import io.stopbob.ingress.command.UnlockCommand;
 import io.stopbob.ingress.deploy.DeployRequests;
@@ -129,6 +130,11 @@ class IngressConfiguration {
 	@Bean
 	HistoryCommand historyCommand(Reports reports) {
 		return new HistoryCommand(reports);
+	}
+
+	@Bean
+	StatsCommand statsCommand(Reports reports) {
+		return new StatsCommand(reports);
 	}
 
 	@Bean

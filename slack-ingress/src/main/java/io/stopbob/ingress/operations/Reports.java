@@ -11,6 +11,7 @@ import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.PipelineEvent.Kind;
 import io.stopbob.ledger.Target;
 import io.stopbob.ledger.operations.Board;
+import io.stopbob.ledger.stats.DeliveryStats;
 import io.stopbob.platform.catalog.App;
 import io.stopbob.platform.catalog.Catalog;
 import io.stopbob.slack.SlackText;
@@ -23,6 +24,8 @@ import io.stopbob.slack.SlackText;
 public class Reports {
 
 	public static final int MAX_HISTORY = 50;
+
+	public static final int MAX_STATS_DAYS = 365;
 
 	private final Catalog catalog;
 
@@ -127,6 +130,49 @@ public class Reports {
 				.append(deploy.deployId());
 		}
 		return text.toString();
+	}
+
+	/**
+	 * The four delivery figures of the app (or all apps) over the last {@code days} days.
+	 */
+	public String stats(String app, int days) {
+		DeliveryStats.Report report = statsReport(app, days);
+		String of = (app != null) ? app.toLowerCase() : "all apps";
+		var frequency = report.deployFrequency();
+		var failures = report.changeFailureRate();
+		return "*Delivery of " + of + ", last " + days + " days* (bands of the State of DevOps report)"
+				+ "\n• Deploy frequency: " + frequency.deploys() + " successful deploys, "
+				+ String.format(java.util.Locale.ROOT, "%.2f", frequency.perDay()) + " a day — "
+				+ band(frequency.band()) + "\n• Lead time for changes (commit to live): "
+				+ distribution(report.leadTime(), "deploys") + "\n• Change-failure rate: "
+				+ ((failures.rate() != null)
+						? failures.failed() + " of " + failures.finished() + " finished = "
+								+ Math.round(failures.rate() * 100) + "% — " + band(failures.band())
+						: "nothing finished")
+				+ "\n• Time to restore: " + distribution(report.timeToRestore(), "restores");
+	}
+
+	/** The figures behind {@link #stats}, for the API. */
+	public DeliveryStats.Report statsReport(String app, int days) {
+		if (days < 1 || days > MAX_STATS_DAYS) {
+			throw new Refusal("Ask for 1 to " + MAX_STATS_DAYS + " days.");
+		}
+		if (app != null) {
+			Targets.app(this.catalog, app);
+		}
+		String only = (app != null) ? app.toLowerCase() : null;
+		Instant now = this.clock.instant();
+		return DeliveryStats.of(this.ledger.all(), (target) -> only == null || target.app().equals(only),
+				now.minus(Duration.ofDays(days)), now);
+	}
+
+	private static String distribution(DeliveryStats.Distribution figure, String what) {
+		return (figure.count() == 0) ? "none yet" : "median " + Describe.duration(figure.p50()) + ", p90 "
+				+ Describe.duration(figure.p90()) + " (" + figure.count() + " " + what + ") — " + band(figure.band());
+	}
+
+	private static String band(DeliveryStats.Band band) {
+		return "*" + band.name().toLowerCase() + "*";
 	}
 
 	private String running(Deploy deploy) {

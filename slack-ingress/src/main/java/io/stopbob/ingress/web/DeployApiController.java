@@ -12,6 +12,7 @@ import io.stopbob.ingress.deploy.DeployRequest;
 import io.stopbob.ingress.deploy.Problem;
 import io.stopbob.ingress.deploy.RequestDeploy;
 import io.stopbob.ingress.operations.Refusal;
+import io.stopbob.ingress.operations.Reports;
 import io.stopbob.ingress.operations.Rollbacks;
 import io.stopbob.ingress.operations.Targets;
 import io.stopbob.ledger.Deploy;
@@ -19,6 +20,7 @@ import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.PipelineEvent;
 import io.stopbob.ledger.PipelineEvent.Kind;
 import io.stopbob.ledger.PipelineEvent.Person;
+import io.stopbob.ledger.stats.DeliveryStats;
 import io.stopbob.platform.catalog.Catalog;
 
 import org.springframework.http.HttpStatus;
@@ -28,6 +30,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -47,8 +50,11 @@ class DeployApiController {
 
 	private final Catalog catalog;
 
+	private final Reports reports;
+
 	DeployApiController(RequestDeploy requestDeploy, Ledger ledger, IngressProperties properties, Rollbacks rollbacks,
-			Catalog catalog) {
+			Catalog catalog, Reports reports) {
+		this.reports = reports;
 		this.requestDeploy = requestDeploy;
 		this.ledger = ledger;
 		this.properties = properties;
@@ -110,6 +116,49 @@ class DeployApiController {
 		}
 		return this.rollbacks.rollback(Targets.find(this.catalog, body.app(), body.environment()).target(), body.sha(),
 				person);
+	}
+
+	/** The four delivery figures; durations in seconds, the rate from 0 to 1. */
+	@GetMapping("/api/stats")
+	ResponseEntity<Map<String, Object>> stats(
+			@RequestHeader(name = "Authorization", required = false) String authorization,
+			@RequestParam(name = "app", required = false) String app,
+			@RequestParam(name = "days", defaultValue = "30") int days) {
+		ResponseEntity<Map<String, Object>> unauthorized = authorize(authorization);
+		if (unauthorized != null) {
+			return unauthorized;
+		}
+		DeliveryStats.Report report;
+		try {
+			report = this.reports.statsReport(app, days);
+		}
+		catch (Refusal refusal) {
+			return ResponseEntity.badRequest()
+				.body(Map.of("errors", List.of(Map.of("field", "query", "message", refusal.getMessage()))));
+		}
+		Map<String, Object> view = new LinkedHashMap<>();
+		view.put("from", report.from().toString());
+		view.put("to", report.to().toString());
+		view.put("deployFrequency", Map.of("deploys", report.deployFrequency().deploys(), "perDay",
+				report.deployFrequency().perDay(), "band", report.deployFrequency().band().name()));
+		view.put("leadTime", distribution(report.leadTime()));
+		Map<String, Object> failures = new LinkedHashMap<>();
+		failures.put("failed", report.changeFailureRate().failed());
+		failures.put("finished", report.changeFailureRate().finished());
+		failures.put("rate", report.changeFailureRate().rate());
+		failures.put("band", report.changeFailureRate().band().name());
+		view.put("changeFailureRate", failures);
+		view.put("timeToRestore", distribution(report.timeToRestore()));
+		return ResponseEntity.ok(view);
+	}
+
+	private static Map<String, Object> distribution(DeliveryStats.Distribution figure) {
+		Map<String, Object> view = new LinkedHashMap<>();
+		view.put("count", figure.count());
+		view.put("p50Seconds", (figure.p50() != null) ? figure.p50().toSeconds() : null);
+		view.put("p90Seconds", (figure.p90() != null) ? figure.p90().toSeconds() : null);
+		view.put("band", figure.band().name());
+		return view;
 	}
 
 	@GetMapping("/api/deploys/{deployId}")

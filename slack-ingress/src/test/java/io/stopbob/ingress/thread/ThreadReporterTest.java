@@ -165,7 +165,7 @@ class ThreadReporterTest {
 
 	private Tagged tagged() {
 		return new Tagged(meta(), "3f9c2a1e8b7d", "production-20261126-150700-3f9c2a1",
-				"https://github.com/r/releases/1", null, null, Kind.DEPLOY);
+				"https://github.com/r/releases/1", null, null, Kind.DEPLOY, null);
 	}
 
 	private Built built() {
