@@ -2,6 +2,7 @@ package io.stopbob.system;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -9,7 +10,17 @@ import java.util.Map;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +138,60 @@ class LocalPipelineSystemTest {
 					+ "] #deploys (thread) :white_check_mark: build passed earlier (reused for this rollback)");
 		assertThat(stack.slash("U0LOCALDEV", "unlock demo staging")).contains(":unlock:");
 		assertThat(stack.slash("U0LOCALDEV", "history demo staging 1")).contains("rollback").contains(deployId);
+	}
+
+	@Test
+	void theDashboardShowsADeployLiveAndItsOutcomeWithoutAReload() throws Exception {
+		Path chromium = Path.of("/usr/bin/chromium");
+		Path chromedriver = Path.of("/usr/bin/chromedriver");
+		Assumptions.assumeTrue(Files.isExecutable(chromium) && Files.isExecutable(chromedriver),
+				"no Chromium here (apt-get install chromium chromium-driver): the dashboard's browser test is skipped");
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary(chromium.toFile());
+		options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+				"--window-size=1280,1600");
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
+			.usingAnyFreePort()
+			.build();
+		WebDriver browser = new ChromeDriver(service, options);
+		try {
+			browser.get(stack.url("slack-ingress", "/"));
+			JavascriptExecutor page = (JavascriptExecutor) browser;
+			// What the live part showed, each time it changed; and a mark a reload would
+			// wipe.
+			page.executeScript("window.notReloaded = true; window.seen = [];"
+					+ "new MutationObserver(() => window.seen.push(document.getElementById('in-flight').innerText))"
+					+ ".observe(document.getElementById('live'), {childList: true, subtree: true});");
+
+			String deployId = deploy(good);
+
+			// The live part is replaced on each event, so read it fresh each time.
+			WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
+			wait.until((driver) -> page
+				.executeScript(
+						"return Array.from(document.querySelectorAll('#history tr')).map((row) => row.innerText)")
+				.toString()
+				.matches("(?s).*" + deployId + "[^,\\]]*SUCCEEDED.*"));
+			assertThat(page.executeScript("return window.notReloaded === true")).isEqualTo(true);
+			@SuppressWarnings("unchecked")
+			List<String> seen = (List<String>) page.executeScript("return window.seen");
+			assertThat(seen).as("the deploy in flight, as the page showed it without a reload")
+				.anySatisfy((inFlight) -> assertThat(inFlight).contains(deployId));
+			System.out.println("dashboard: in flight as shown: "
+					+ seen.stream().filter((text) -> text.contains(deployId)).distinct().toList());
+			Path screenshot = Path.of("target/dashboard.png");
+			Files.createDirectories(screenshot.getParent());
+			Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), screenshot,
+					StandardCopyOption.REPLACE_EXISTING);
+
+			browser.get(stack.url("slack-ingress", "/deploys/" + deployId));
+			assertThat(browser.findElement(By.className("thread")).getText())
+				.contains("deploying demo `" + good.substring(0, 7) + "` to staging")
+				.contains("is live on staging");
+		}
+		finally {
+			browser.quit();
+		}
 	}
 
 	private static String deploy(String sha) throws Exception {

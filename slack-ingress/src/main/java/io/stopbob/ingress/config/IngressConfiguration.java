@@ -29,6 +29,7 @@ import io.stopbob.ingress.operations.OperationLog;
 import io.stopbob.ingress.operations.Recorder;
 import io.stopbob.ingress.operations.Reports;
 import io.stopbob.ingress.operations.Rollbacks;
+import io.stopbob.ingress.thread.DeployUpdates;
 import io.stopbob.ingress.thread.SlackWorkspace;
 import io.stopbob.ingress.thread.ThreadReporter;
 import io.stopbob.ledger.Ledger;
@@ -153,8 +154,8 @@ class IngressConfiguration {
 	}
 
 	@Bean
-	ThreadReporter threadReporter(Ledger ledger, SlackWorkspace slack, Board board) {
-		return new ThreadReporter(ledger, slack, board);
+	ThreadReporter threadReporter(Ledger ledger, SlackWorkspace slack, Board board, DeployUpdates updates) {
+		return new ThreadReporter(ledger, slack, board, updates);
 	}
 
 	/**

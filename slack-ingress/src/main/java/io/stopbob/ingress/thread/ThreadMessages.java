@@ -165,6 +165,21 @@ public final class ThreadMessages {
 		};
 	}
 
+	/** The deploy's thread as Slack shows it now: its first message, then the replies. */
+	public static List<String> transcript(Deploy deploy) {
+		List<String> lines = new java.util.ArrayList<>();
+		deploy.request()
+			.ifPresent((requested) -> lines.add(started(
+					new DeployRequest(deploy.target().app(), deploy.target().environment(), requested.sha(),
+							requested.requestedBy(), requested.reason(), requested.kind()),
+					deploy.deployId(), requested.override(), requested.approvedBy())));
+		deploy.tag().ifPresent((tag) -> lines.add(tagged(tag)));
+		deploy.build().ifPresent((build) -> lines.add(built(build, deploy.tag().isPresent())));
+		deploy.progress().ifPresent((progress) -> lines.add(progress(progress)));
+		deploy.finish().ifPresent((finished) -> lines.add(finished(deploy, finished)));
+		return lines;
+	}
+
 	/** The "Roll back" button under a success: it opens the rollback confirmation. */
 	static List<Button> rollbackButton(Deploy deploy) {
 		return List

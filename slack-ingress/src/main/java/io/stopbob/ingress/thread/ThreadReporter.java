@@ -38,16 +38,23 @@ public class ThreadReporter {
 
 	private final Board board;
 
+	private final DeployUpdates updates;
+
 	private final Map<String, ThreadState> threads = new ConcurrentHashMap<>();
 
-	public ThreadReporter(Ledger ledger, SlackWorkspace slack, Board board) {
+	public ThreadReporter(Ledger ledger, SlackWorkspace slack, Board board, DeployUpdates updates) {
 		this.ledger = ledger;
 		this.slack = slack;
 		this.board = board;
+		this.updates = updates;
 	}
 
 	public void on(PipelineEvent event, Delivery delivery) {
 		Ledger.Applied applied = this.ledger.apply(event);
+		if (delivery != Delivery.REPLAY) {
+			// Also for a request this instance applied when it accepted it.
+			this.updates.changed(applied.deploy());
+		}
 		if (!applied.fresh()) {
 			return;
 		}

@@ -41,7 +41,8 @@ class ThreadReporterTest {
 
 	private final Board board = new Board();
 
-	private ThreadReporter reporter = new ThreadReporter(new Ledger(), this.slack, this.board);
+	private ThreadReporter reporter = new ThreadReporter(new Ledger(), this.slack, this.board, (deploy) -> {
+	});
 
 	private int eventNumber;
 
@@ -69,7 +70,8 @@ class ThreadReporterTest {
 	void theRequesterGetsOneDirectMessageEvenWhenTheEndIsDeliveredAgainUncertainly() {
 		PipelineEvent finished = finished(Outcome.SUCCEEDED);
 		live(requested(), finished);
-		this.reporter = new ThreadReporter(new Ledger(), this.slack, this.board);
+		this.reporter = new ThreadReporter(new Ledger(), this.slack, this.board, (deploy) -> {
+		});
 		this.reporter.on(requested(), Delivery.REPLAY);
 		this.reporter.on(finished, Delivery.UNCERTAIN);
 
@@ -122,7 +124,8 @@ class ThreadReporterTest {
 		live(before.toArray(PipelineEvent[]::new));
 		this.slack.log.clear();
 
-		this.reporter = new ThreadReporter(new Ledger(), this.slack, this.board);
+		this.reporter = new ThreadReporter(new Ledger(), this.slack, this.board, (deploy) -> {
+		});
 		before.forEach((event) -> this.reporter.on(event, Delivery.REPLAY));
 		live(progress(2, 2));
 
@@ -135,7 +138,8 @@ class ThreadReporterTest {
 		live(requested(), tagged);
 		this.slack.log.clear();
 
-		this.reporter = new ThreadReporter(new Ledger(), this.slack, this.board);
+		this.reporter = new ThreadReporter(new Ledger(), this.slack, this.board, (deploy) -> {
+		});
 		this.reporter.on(requested(), Delivery.REPLAY);
 		this.reporter.on(tagged, Delivery.UNCERTAIN);
 
