@@ -96,7 +96,9 @@ public class RequestPolicy {
 		}
 		this.ledger.inFlight(request.target())
 			.ifPresent((busy) -> problems.add(new Problem(Field.ENVIRONMENT, Kind.CONFLICT, busyMessage(busy))));
-		if (this.ledger.inFlight(request.target()).isEmpty()) {
+		// A request waiting for its second person holds the target, but not against a
+		// rollback.
+		if (this.ledger.inFlight(request.target()).isEmpty() && request.kind() != PipelineEvent.Kind.ROLLBACK) {
 			this.board.pendingApproval(request.target())
 				.ifPresent((pending) -> problems.add(new Problem(Field.ENVIRONMENT, Kind.CONFLICT,
 						request.target() + " is busy: " + pending.held().requester().name() + "'s deploy of "
