@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+
+import io.stopbob.slack.SlackRequestSigner;
 
 /**
  * A stack under one folder: the broker (through {@code bin/kafka-broker}), the four
@@ -114,9 +119,22 @@ public final class Stack {
 		return this.env.get("STOP_API_TOKEN");
 	}
 
-	/** The secret slack-ingress checks Slack's request signatures with. */
-	public String signingSecret() {
-		return this.env.get("SLACK_SIGNING_SECRET");
+	/**
+	 * Types {@code /stop <text>} as the user, signed as Slack signs it, and returns
+	 * slack-ingress's answer.
+	 */
+	public HttpResponse<String> slash(String userId, String userName, String text)
+			throws IOException, InterruptedException {
+		String body = "command=%2Fstop&team_id=T0LOCAL&channel_id=C0LOCAL&user_id="
+				+ URLEncoder.encode(userId, StandardCharsets.UTF_8) + "&user_name="
+				+ URLEncoder.encode(userName, StandardCharsets.UTF_8) + "&trigger_id=local." + System.nanoTime()
+				+ "&text=" + URLEncoder.encode(text, StandardCharsets.UTF_8);
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url("slack-ingress", "/slack/events")))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(body));
+		new SlackRequestSigner(this.env.get("SLACK_SIGNING_SECRET")).headers(body, Instant.now())
+			.forEach(request::header);
+		return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	static String apiTokenOf(Map<String, String> env) {

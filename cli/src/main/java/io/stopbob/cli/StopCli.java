@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,7 +21,6 @@ import java.util.regex.Pattern;
 import io.stopbob.cli.bench.BenchCommand;
 import io.stopbob.cli.log.DeadLetters;
 import io.stopbob.cli.log.Replay;
-import io.stopbob.slack.SlackRequestSigner;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
 import org.yaml.snakeyaml.Yaml;
@@ -157,17 +155,8 @@ public final class StopCli {
 
 		@Override
 		public Integer call() throws Exception {
-			Stack stack = stack();
-			String body = "command=%2Fstop&user_id=U0LOCALDEV&user_name="
-					+ URLEncoder.encode(System.getProperty("user.name", "you"), StandardCharsets.UTF_8)
-					+ "&channel_id=local&team_id=T0LOCAL&trigger_id=local." + System.nanoTime() + "&text="
-					+ URLEncoder.encode(String.join(" ", this.words), StandardCharsets.UTF_8);
-			HttpRequest.Builder request = HttpRequest
-				.newBuilder(URI.create(stack.url("slack-ingress", "/slack/events")))
-				.header("Content-Type", "application/x-www-form-urlencoded")
-				.POST(HttpRequest.BodyPublishers.ofString(body));
-			new SlackRequestSigner(stack.signingSecret()).headers(body, Instant.now()).forEach(request::header);
-			HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = stack().slash("U0LOCALDEV", System.getProperty("user.name", "you"),
+					String.join(" ", this.words));
 			OUT.println(response.body().isEmpty() ? "(" + response.statusCode() + ", see the slack-ingress log)"
 					: unescape(field(response.body(), "text")));
 			return (response.statusCode() == 200) ? 0 : 1;

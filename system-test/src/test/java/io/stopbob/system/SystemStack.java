@@ -4,20 +4,17 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import io.stopbob.cli.Stack;
-import io.stopbob.slack.SlackRequestSigner;
 
 /**
  * A scratch {@link Stack} (the one {@code bin/stop} runs) for a system test: its own
@@ -147,13 +144,7 @@ final class SystemStack {
 
 	/** Types {@code /stop <text>} in Slack as the user, signed; the answer's JSON. */
 	String slash(String userId, String text) throws Exception {
-		String body = "command=%2Fstop&team_id=T0LOCAL&channel_id=C0CHAT&user_id=" + userId + "&user_name=" + userId
-				+ "&trigger_id=t." + System.nanoTime() + "&text=" + URLEncoder.encode(text, StandardCharsets.UTF_8);
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url("slack-ingress", "/slack/events")))
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString(body));
-		new SlackRequestSigner(this.stack.signingSecret()).headers(body, Instant.now()).forEach(request::header);
-		return Stack.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
+		return this.stack.slash(userId, userId, text).body();
 	}
 
 	/** The deploy's JSON as the API shows it now. */

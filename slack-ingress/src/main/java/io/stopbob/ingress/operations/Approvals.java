@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.stream.Collectors;
 
-import io.stopbob.ingress.deploy.DeployRequest;
 import io.stopbob.ingress.deploy.Describe;
 import io.stopbob.ingress.deploy.Problem;
 import io.stopbob.ingress.deploy.RequestDeploy;
@@ -121,12 +120,12 @@ public class Approvals {
 
 	private String start(Board.Held held, Person approver) {
 		this.started.add(held.id());
-		RequestDeploy.Result result = this.requestDeploy.held(held.id(), toRequest(held), held.request().thread(),
-				approver);
+		RequestDeploy.Result result = this.requestDeploy.held(held.id(), DeployQueue.toRequest(held),
+				held.request().thread(), approver);
 		if (result instanceof RequestDeploy.Result.Refused refused) {
 			String why = refused.problems().stream().map(Problem::message).collect(Collectors.joining(" "));
 			this.slack.updateThreadStart(held.request().thread(), held.id(),
-					ThreadMessages.notDeployed(toRequest(held), held.id(), "approved, but " + why));
+					ThreadMessages.notDeployed(DeployQueue.toRequest(held), held.id(), "approved, but " + why));
 			return "Approved, but it cannot start: " + SlackText.escape(why);
 		}
 		return "Approved: " + held.id() + " is on its way.";
@@ -150,13 +149,10 @@ public class Approvals {
 					ThreadMessages.approvalDecided(decision, by, at));
 		}
 		if (decision != Decision.APPROVED) {
-			this.slack.updateThreadStart(thread, held.id(), ThreadMessages.notDeployed(toRequest(held), held.id(),
-					(decision == Decision.REJECTED) ? "rejected by " + by.name() : "nobody approved it in time"));
+			this.slack
+				.updateThreadStart(thread, held.id(), ThreadMessages.notDeployed(DeployQueue.toRequest(held), held.id(),
+						(decision == Decision.REJECTED) ? "rejected by " + by.name() : "nobody approved it in time"));
 		}
-	}
-
-	private static DeployRequest toRequest(Board.Held held) {
-		return DeployQueue.toRequest(held);
 	}
 
 }
