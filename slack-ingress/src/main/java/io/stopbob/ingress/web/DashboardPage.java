@@ -154,7 +154,15 @@ class DashboardPage {
 	/** The four figures over 30 days, and deploys and failures per week as bars. */
 	private String delivery() {
 		Instant now = this.clock.instant();
-		List<Deploy> deploys = this.ledger.all();
+		// One pass over the whole ledger; the nine reports below read only what finished
+		// lately.
+		Instant since = now.minus(Duration.ofDays(Math.max(30, 7L * WEEKS)));
+		List<Deploy> deploys = this.ledger.all()
+			.stream()
+			.filter((deploy) -> deploy.finish()
+				.map((finished) -> !finished.meta().occurredAt().isBefore(since))
+				.orElse(false))
+			.toList();
 		DeliveryStats.Report month = DeliveryStats.of(deploys, (target) -> true, now.minus(Duration.ofDays(30)), now);
 		StringBuilder html = new StringBuilder("<section id=\"delivery\"><h2>Delivery, last 30 days</h2><ul>");
 		html.append("<li>Deploy frequency: ")
