@@ -220,20 +220,25 @@ public final class Stack {
 
 	public void down(PrintStream out) throws Exception {
 		for (String service : SERVICES) {
-			Optional<ProcessHandle> running = process(service);
-			if (running.isPresent()) {
-				ProcessHandle process = running.get();
-				process.destroy();
-				boolean stopped = process.onExit().completeOnTimeout(null, 20, TimeUnit.SECONDS).get() != null
-						|| !process.isAlive();
-				if (!stopped) {
-					process.destroyForcibly();
-				}
-				out.println(service + ": " + (stopped ? "stopped" : "killed after 20 s"));
-			}
-			Files.deleteIfExists(pidFile(service));
+			stop(service, out);
 		}
 		broker(out, "stop");
+	}
+
+	/** SIGTERM, so the service leaves its consumer group; SIGKILL after 20 s. */
+	public void stop(String service, PrintStream out) throws Exception {
+		Optional<ProcessHandle> running = process(service);
+		if (running.isPresent()) {
+			ProcessHandle process = running.get();
+			process.destroy();
+			boolean stopped = process.onExit().completeOnTimeout(null, 20, TimeUnit.SECONDS).get() != null
+					|| !process.isAlive();
+			if (!stopped) {
+				process.destroyForcibly();
+			}
+			out.println(service + ": " + (stopped ? "stopped" : "killed after 20 s"));
+		}
+		Files.deleteIfExists(pidFile(service));
 	}
 
 	public void ps(PrintStream out) {

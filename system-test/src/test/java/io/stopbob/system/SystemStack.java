@@ -81,6 +81,11 @@ final class SystemStack {
 		this.stack.down(this.out);
 	}
 
+	/** Stops one service the way an operator would (it leaves its consumer group). */
+	void stop(String service) throws Exception {
+		this.stack.stop(service, this.out);
+	}
+
 	void kill(String service) throws Exception {
 		this.stack.kill(service);
 	}

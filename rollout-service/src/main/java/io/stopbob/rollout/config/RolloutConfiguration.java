@@ -60,7 +60,7 @@ class RolloutConfiguration {
 					new Retrying(settings.attempts(), settings.backoff(), settings.maxWait())));
 		}
 		return new FollowRollout(catalog, ledger, backends, events, rolloutPolls, clock, properties.pollInterval(),
-				producer);
+				properties.startBuiltWithin(), producer);
 	}
 
 	private static boolean usesCodeDeploy(Catalog catalog) {

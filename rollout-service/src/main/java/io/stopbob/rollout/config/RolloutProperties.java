@@ -9,10 +9,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * @param pollInterval how often a running rollout is asked for its state (jittered by up
  * to a fifth, doubled after an error)
+ * @param startBuiltWithin a release is rolled out only if it was built within this long;
+ * an older one (seen after an outage) waits to be re-driven ({@code bin/stop replay
+ * --deploy}), so a service coming back never rolls out a stale release
  * @param codedeploy how to reach AWS CodeDeploy, for the catalog's codedeploy targets
  */
 @ConfigurationProperties("stop.rollout")
-public record RolloutProperties(@DefaultValue("5s") Duration pollInterval, @DefaultValue CodeDeploy codedeploy) {
+public record RolloutProperties(@DefaultValue("5s") Duration pollInterval,
+		@DefaultValue("15m") Duration startBuiltWithin, @DefaultValue CodeDeploy codedeploy) {
 
 	/**
 	 * Credentials come from the default chain (an assumed IAM role in production,

@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
 /**
  * Built deploys go out; after a restart, every deploy that was built and has not finished
  * is followed again (its backend deployment is looked for by deploy id, not started
- * twice).
+ * twice); one never started is started only if it was built lately.
  */
 @Component
 class RolloutListener extends LedgerListener {

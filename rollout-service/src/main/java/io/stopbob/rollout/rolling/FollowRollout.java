@@ -2,6 +2,7 @@ package io.stopbob.rollout.rolling;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,13 +50,15 @@ public class FollowRollout {
 
 	private final Duration pollInterval;
 
+	private final Duration startBuiltWithin;
+
 	private final String producer;
 
 	private final Map<String, Followed> following = new ConcurrentHashMap<>();
 
 	public FollowRollout(Catalog catalog, Ledger ledger, Map<Rollout.Backend, RolloutBackend> backends,
 			RolloutEvents events, ScheduledExecutorService scheduler, Clock clock, Duration pollInterval,
-			String producer) {
+			Duration startBuiltWithin, String producer) {
 		this.catalog = catalog;
 		this.ledger = ledger;
 		this.backends = backends;
@@ -63,12 +66,16 @@ public class FollowRollout {
 		this.scheduler = scheduler;
 		this.clock = clock;
 		this.pollInterval = pollInterval;
+		this.startBuiltWithin = startBuiltWithin;
 		this.producer = producer;
 	}
 
 	/**
-	 * Starts (or, after a restart, finds and follows again) the rollout of a built
-	 * deploy.
+	 * Starts the rollout of a built deploy, or follows again the one its backend already
+	 * has (after a restart or a redelivery). A release built longer ago than
+	 * {@code startBuiltWithin} is not started: a service back from an outage must not
+	 * roll out what nobody waits for any more. It stays built until someone re-drives it
+	 * ({@code bin/stop replay --deploy}), which publishes its build again.
 	 */
 	public void built(Deploy deploy) {
 		if (deploy.finished() || deploy.build().isEmpty() || this.following.containsKey(deploy.deployId())) {
@@ -85,7 +92,17 @@ public class FollowRollout {
 			return;
 		}
 		try {
-			String deploymentId = backend.find(request.get()).orElseGet(() -> backend.start(request.get()));
+			Optional<String> found = backend.find(request.get());
+			Instant builtAt = deploy.build().get().meta().occurredAt();
+			if (found.isEmpty() && builtAt.isBefore(this.clock.instant().minus(this.startBuiltWithin))) {
+				log.warn(
+						"deploy {} of {} was built at {} and never rolled out; a restart does not start a release"
+								+ " that old. Re-drive it with `bin/stop replay --deploy {}` or deploy again.",
+						deploy.deployId(), deploy.target(), deploy.build().get().meta().occurredAt(),
+						deploy.deployId());
+				return;
+			}
+			String deploymentId = found.orElseGet(() -> backend.start(request.get()));
 			log.info("deploy {} rolling out as {} on {}", deploy.deployId(), deploymentId,
 					request.get().settings().backend());
 			Followed followed = new Followed(request.get(), backend, deploymentId);

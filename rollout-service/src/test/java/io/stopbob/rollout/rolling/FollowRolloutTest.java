@@ -101,9 +101,34 @@ class FollowRolloutTest {
 			.distinct()).containsExactly(Outcome.SUCCEEDED);
 	}
 
+	@Test
+	void aReleaseBuiltLongAgoIsNotStartedUntilItIsReDriven() {
+		Ledger ledger = new Ledger();
+		ledger.apply(requested());
+		ledger.apply(new Built(new Meta("e-2", "d-1", TARGET, Instant.now().minus(Duration.ofHours(3)), "test"),
+				"abc1234", "staging-1", "local", List.of("ci"), null, false));
+		FollowRollout follower = follower(ledger);
+
+		follower.built(ledger.find("d-1").orElseThrow());
+
+		assertThat(this.backend.starts).hasValue(0);
+		assertThat(this.published).isEmpty();
+
+		// bin/stop replay --deploy publishes the build again under a new event id.
+		Built redriven = new Built(meta("e-3"), "abc1234", "staging-1", "local", List.of("ci"), null, false);
+		ledger.apply(redriven);
+		follower.built(ledger.find("d-1").orElseThrow());
+		this.backend.state = RolloutStatus.State.SUCCEEDED;
+
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> this.published.stream().anyMatch(Finished.class::isInstance));
+		assertThat(this.backend.starts).hasValue(1);
+	}
+
 	private FollowRollout follower(Ledger ledger) {
 		return new FollowRollout(this.catalog, ledger, Map.of(Rollout.Backend.LOCAL, this.backend), this.published::add,
-				this.scheduler, Clock.systemUTC(), Duration.ofMillis(20), "rollout-service");
+				this.scheduler, Clock.systemUTC(), Duration.ofMillis(20), Duration.ofMinutes(15), "rollout-service");
 	}
 
 	private static Requested requested() {

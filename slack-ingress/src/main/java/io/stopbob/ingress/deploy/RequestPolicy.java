@@ -30,6 +30,9 @@ public class RequestPolicy {
 
 	private static final int MAX_REASON = 500;
 
+	/** How long a deploy runs before a busy refusal says how to re-drive it. */
+	private static final Duration STUCK_AFTER = Duration.ofMinutes(30);
+
 	private final Catalog catalog;
 
 	private final Ledger ledger;
@@ -123,7 +126,9 @@ public class RequestPolicy {
 		Duration ago = Duration.between(since, this.clock.instant());
 		return busy.target() + " is busy: " + who + " is deploying " + Describe.sha(sha) + " (" + busy.deployId()
 				+ ", stage " + busy.stage().name().toLowerCase() + ") since " + Describe.time(since) + " ("
-				+ ago.toMinutes() + " min ago). Try again when it finishes, or queue it.";
+				+ ago.toMinutes() + " min ago). Try again when it finishes, or queue it."
+				+ ((ago.compareTo(STUCK_AFTER) >= 0) ? " If it seems stuck, an operator can re-drive it with `bin/stop"
+						+ " replay --deploy " + busy.deployId() + "`." : "");
 	}
 
 	static boolean hasControl(String text) {
