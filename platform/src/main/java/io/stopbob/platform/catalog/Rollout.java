@@ -16,9 +16,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param backend which rollout backend runs it
  * @param codedeploy settings when the backend is {@code codedeploy}
+ * @param kubernetes settings when the backend is {@code kubernetes}
  * @param local settings when the backend is {@code local}
  */
-public record Rollout(@NotNull Backend backend, @Valid CodeDeploy codedeploy, @DefaultValue @Valid LocalFleet local) {
+public record Rollout(@NotNull Backend backend, @Valid CodeDeploy codedeploy, @Valid Kubernetes kubernetes,
+		@DefaultValue @Valid LocalFleet local) {
 
 	@AssertTrue(message = "backend codedeploy needs codedeploy.application and codedeploy.deployment-group")
 	public boolean isCodedeployComplete() {
@@ -26,10 +28,22 @@ public record Rollout(@NotNull Backend backend, @Valid CodeDeploy codedeploy, @D
 				&& this.codedeploy.deploymentGroup() != null);
 	}
 
+	@AssertTrue(message = "backend kubernetes needs kubernetes.namespace, kubernetes.deployments, kubernetes.container"
+			+ " and kubernetes.image (with {sha} or {tag} in it)")
+	public boolean isKubernetesComplete() {
+		return this.backend != Backend.KUBERNETES || (this.kubernetes != null && this.kubernetes.namespace() != null
+				&& !this.kubernetes.deployments().isEmpty() && this.kubernetes.container() != null
+				&& this.kubernetes.image() != null
+				&& (this.kubernetes.image().contains("{sha}") || this.kubernetes.image().contains("{tag}")));
+	}
+
 	public enum Backend {
 
 		/** AWS CodeDeploy. */
 		CODEDEPLOY,
+
+		/** Kubernetes Deployments, rolled by their own RollingUpdate. */
+		KUBERNETES,
 
 		/** A fleet of processes on this machine's loopback. */
 		LOCAL
@@ -58,6 +72,25 @@ public record Rollout(@NotNull Backend backend, @Valid CodeDeploy codedeploy, @D
 		@AssertTrue(message = "an S3 revision needs both s3-bucket and s3-key")
 		public boolean isS3Complete() {
 			return (this.s3Bucket == null) == (this.s3Key == null);
+		}
+
+	}
+
+	/**
+	 * @param namespace where the Deployments are
+	 * @param deployments the Deployments of this target, all given the same image
+	 * @param container the container (in each Deployment) whose image changes
+	 * @param image the image to run, {@code {sha}} and {@code {tag}} replaced, e.g.
+	 * {@code registry.example.com/convertkit:{sha}}
+	 * @param maxUnavailable pods that may be down at once during the rollout:
+	 * {@code 50%}, half at a time, like CodeDeploy's HalfAtATime
+	 * @param maxSurge pods that may be added above the desired count during the rollout
+	 */
+	public record Kubernetes(String namespace, @DefaultValue List<String> deployments, String container,
+			String image, @DefaultValue("50%") String maxUnavailable, @DefaultValue("0") String maxSurge) {
+
+		public String image(String sha, String tag) {
+			return this.image.replace("{sha}", sha).replace("{tag}", tag);
 		}
 
 	}
