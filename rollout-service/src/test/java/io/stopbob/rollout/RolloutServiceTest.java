@@ -3,9 +3,14 @@ package io.stopbob.rollout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.UUID;
 
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
 import io.stopbob.events.DeployFinished;
 import io.stopbob.events.RolloutProgress;
 import io.stopbob.platform.bus.EventPublisher;
@@ -35,6 +40,10 @@ abstract class RolloutServiceTest {
 			com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig()
 				.dynamicPort()
 				.bindAddress("127.0.0.1"));
+
+	/** A Kubernetes API server that stores what it is sent (fabric8's CRUD mock). */
+	protected static final KubernetesMockServer kubernetes = new KubernetesMockServer(new Context(),
+			new MockWebServer(), new HashMap<>(), new KubernetesMixedDispatcher(new HashMap<>()), true);
 
 	protected static final Path WORK;
 
@@ -75,10 +84,27 @@ abstract class RolloutServiceTest {
 					            application: demo
 					            deployment-group: production
 					            alarms: [demo-5xx]
+					      cluster:
+					        tag-prefix: cluster-
+					        rollout:
+					          backend: kubernetes
+					          kubernetes:
+					            namespace: shop
+					            deployments: [demo-web]
+					            container: web
+					            image: registry.example.com/demo:{sha}
 					""".formatted(repo));
 			System.setProperty("aws.accessKeyId", "AKIDTEST");
 			System.setProperty("aws.secretAccessKey", "test-secret");
 			codedeploy.start();
+			kubernetes.init();
+			// The service finds the cluster as fabric8 would find any: here, by system
+			// properties.
+			System.setProperty("kubernetes.master", kubernetes.url("/"));
+			System.setProperty("kubernetes.trust.certificates", "true");
+			System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+			System.setProperty("kubernetes.auth.tryServiceAccount", "false");
+			System.setProperty("kubernetes.http2.disable", "true");
 		}
 		catch (Exception ex) {
 			throw new ExceptionInInitializerError(ex);

@@ -86,8 +86,8 @@ public record Rollout(@NotNull Backend backend, @Valid CodeDeploy codedeploy, @V
 	 * {@code 50%}, half at a time, like CodeDeploy's HalfAtATime
 	 * @param maxSurge pods that may be added above the desired count during the rollout
 	 */
-	public record Kubernetes(String namespace, @DefaultValue List<String> deployments, String container,
-			String image, @DefaultValue("50%") String maxUnavailable, @DefaultValue("0") String maxSurge) {
+	public record Kubernetes(String namespace, @DefaultValue List<String> deployments, String container, String image,
+			@DefaultValue("50%") String maxUnavailable, @DefaultValue("0") String maxSurge) {
 
 		public String image(String sha, String tag) {
 			return this.image.replace("{sha}", sha).replace("{tag}", tag);

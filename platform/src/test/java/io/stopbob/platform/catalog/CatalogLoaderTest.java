@@ -95,6 +95,25 @@ class CatalogLoaderTest {
 	}
 
 	@Test
+	void aKubernetesTargetIsBoundHalfAtATimeAndRefusedWithoutAnImageTemplate() throws IOException {
+		String kubernetes = VALID.replace("backend: codedeploy", "backend: kubernetes")
+			.replace("codedeploy: { application: demo, deployment-group: prod }",
+					"kubernetes: { namespace: shop, deployments: [demo-web], container: web, image: \"r/demo:{sha}\" }");
+		Rollout.Kubernetes bound = load(kubernetes).app("demo")
+			.orElseThrow()
+			.environment("production")
+			.orElseThrow()
+			.rollout()
+			.kubernetes();
+		assertThat(bound.maxUnavailable()).isEqualTo("50%");
+		assertThat(bound.image("0123abc", "production-1")).isEqualTo("r/demo:0123abc");
+
+		assertThatExceptionOfType(CatalogException.class)
+			.isThrownBy(() -> load(kubernetes.replace("r/demo:{sha}", "r/demo:latest")))
+			.withMessageContaining("rollout.kubernetes-complete: backend kubernetes needs");
+	}
+
+	@Test
 	void aCatalogWithoutAppsIsRefused() throws IOException {
 		assertThatExceptionOfType(CatalogException.class).isThrownBy(() -> load("# nothing here\n"))
 			.withMessageContaining("apps: must not be empty");

@@ -13,10 +13,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * an older one (seen after an outage) waits to be re-driven ({@code bin/stop replay
  * --deploy}), so a service coming back never rolls out a stale release
  * @param codedeploy how to reach AWS CodeDeploy, for the catalog's codedeploy targets
+ * @param kubernetes how calls to Kubernetes are retried, for the catalog's kubernetes
+ * targets
  */
 @ConfigurationProperties("stop.rollout")
 public record RolloutProperties(@DefaultValue("5s") Duration pollInterval,
-		@DefaultValue("15m") Duration startBuiltWithin, @DefaultValue CodeDeploy codedeploy) {
+		@DefaultValue("15m") Duration startBuiltWithin, @DefaultValue CodeDeploy codedeploy,
+		@DefaultValue Kubernetes kubernetes) {
 
 	/**
 	 * Credentials come from the default chain (an assumed IAM role in production,
@@ -32,6 +35,18 @@ public record RolloutProperties(@DefaultValue("5s") Duration pollInterval,
 	 */
 	public record CodeDeploy(String region, URI endpoint, @DefaultValue("4") int attempts,
 			@DefaultValue("1s") Duration backoff, @DefaultValue("30s") Duration maxWait) {
+	}
+
+	/**
+	 * The cluster is found as fabric8 finds it: in-cluster service account, or kubeconfig
+	 * ({@code KUBECONFIG}, {@code ~/.kube/config}, its current context).
+	 *
+	 * @param attempts calls in all for one request, the first included
+	 * @param backoff pause before the first retry, doubled each time
+	 * @param maxWait the longest pause
+	 */
+	public record Kubernetes(@DefaultValue("4") int attempts, @DefaultValue("1s") Duration backoff,
+			@DefaultValue("30s") Duration maxWait) {
 	}
 
 }

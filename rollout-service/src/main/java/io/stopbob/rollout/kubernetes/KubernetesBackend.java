@@ -1,0 +1,400 @@
+package io.stopbob.rollout.kubernetes;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
+import io.stopbob.ledger.PipelineEvent.InstanceFailure;
+import io.stopbob.ledger.PipelineEvent.Instances;
+import io.stopbob.platform.catalog.Rollout;
+import io.stopbob.platform.retry.Retrying;
+import io.stopbob.platform.retry.Retrying.Retry;
+import io.stopbob.rollout.rolling.RolloutBackend;
+import io.stopbob.rollout.rolling.RolloutRequest;
+import io.stopbob.rollout.rolling.RolloutStatus;
+import io.stopbob.rollout.rolling.RolloutStatus.State;
+
+/**
+ * Kubernetes Deployments as the rollout backend. Start patches the target's container
+ * image (and a RollingUpdate strategy, half at a time by default) into each Deployment,
+ * annotated with the deploy id, by which a restart finds it and a redelivery does not
+ * patch it again. Follow reads the Deployment's replica counts and the pods of its new
+ * ReplicaSet, where readiness probes are the health checks. A pod crash-looping (or an
+ * image that cannot be pulled) or the Deployment's progress deadline passing puts the
+ * previous ReplicaSet's pod template back, and the deploy ends rolled back, naming the
+ * pod and why.
+ */
+public class KubernetesBackend implements RolloutBackend {
+
+	static final String DEPLOY_ID = "stop-bob.io/deploy-id";
+
+	static final String SHA = "stop-bob.io/sha";
+
+	/** The Deployment's revision before this deploy: where a rollback goes. */
+	static final String FROM_REVISION = "stop-bob.io/from-revision";
+
+	/** Set when this deploy was rolled back, with why. */
+	static final String ROLLED_BACK = "stop-bob.io/rolled-back";
+
+	static final String REVISION = "deployment.kubernetes.io/revision";
+
+	/** Waiting reasons that will not fix themselves. */
+	static final Set<String> BROKEN = Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "InvalidImageName",
+			"CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+
+	private final KubernetesClient client;
+
+	private final Retrying retrying;
+
+	public KubernetesBackend(KubernetesClient client, Retrying retrying) {
+		this.client = client;
+		this.retrying = retrying;
+	}
+
+	/** Found only when every Deployment of the target carries this deploy's id. */
+	@Override
+	public Optional<String> find(RolloutRequest request) {
+		Rollout.Kubernetes settings = settings(request);
+		for (String name : settings.deployments()) {
+			if (!request.deployId().equals(annotation(deployment(settings, name), DEPLOY_ID))) {
+				return Optional.empty();
+			}
+		}
+		return Optional.of(deploymentId(settings));
+	}
+
+	@Override
+	public String start(RolloutRequest request) {
+		Rollout.Kubernetes settings = settings(request);
+		String image = settings.image(request.sha(), request.tag());
+		// Every Deployment is checked before any is changed: none or all are patched.
+		Map<String, Deployment> deployments = new LinkedHashMap<>();
+		for (String name : settings.deployments()) {
+			Deployment current = deployment(settings, name);
+			if (current.getSpec()
+				.getTemplate()
+				.getSpec()
+				.getContainers()
+				.stream()
+				.noneMatch((container) -> container.getName().equals(settings.container()))) {
+				throw new IllegalStateException("Deployment " + settings.namespace() + "/" + name
+						+ " has no container named " + settings.container());
+			}
+			deployments.put(name, current);
+		}
+		for (Map.Entry<String, Deployment> entry : deployments.entrySet()) {
+			String name = entry.getKey();
+			Deployment current = entry.getValue();
+			if (request.deployId().equals(annotation(current, DEPLOY_ID))) {
+				// Patched before a restart cut the start short: never twice.
+				continue;
+			}
+			String fromRevision = Objects.requireNonNullElse(annotation(current, REVISION), "0");
+			call("patch deployment " + name, () -> resource(settings, name).edit((deployment) -> {
+				Deployment patched = new DeploymentBuilder(deployment).editMetadata()
+					.addToAnnotations(DEPLOY_ID, request.deployId())
+					.addToAnnotations(SHA, request.sha())
+					.addToAnnotations(FROM_REVISION, fromRevision)
+					.addToAnnotations("kubernetes.io/change-cause",
+							"stop-bob " + request.deployId() + ": " + request.tag() + " (" + request.sha() + ")")
+					.removeFromAnnotations(ROLLED_BACK)
+					.endMetadata()
+					.editSpec()
+					.withNewStrategy()
+					.withType("RollingUpdate")
+					.withNewRollingUpdate()
+					.withMaxUnavailable(new IntOrString(settings.maxUnavailable()))
+					.withMaxSurge(new IntOrString(settings.maxSurge()))
+					.endRollingUpdate()
+					.endStrategy()
+					.endSpec()
+					.build();
+				patched.getSpec()
+					.getTemplate()
+					.getSpec()
+					.getContainers()
+					.stream()
+					.filter((container) -> container.getName().equals(settings.container()))
+					.forEach((container) -> container.setImage(image));
+				return patched;
+			}));
+		}
+		return deploymentId(settings);
+	}
+
+	@Override
+	public RolloutStatus status(RolloutRequest request, String deploymentId) {
+		Rollout.Kubernetes settings = settings(request);
+		int total = 0;
+		int updated = 0;
+		int available = 0;
+		boolean complete = true;
+		List<InstanceFailure> failures = new ArrayList<>();
+		List<String> rolledBack = new ArrayList<>();
+		List<String> stalled = new ArrayList<>();
+		for (String name : settings.deployments()) {
+			Deployment deployment = deployment(settings, name);
+			String owner = annotation(deployment, DEPLOY_ID);
+			if (!request.deployId().equals(owner)) {
+				return new RolloutStatus(State.FAILED, new Instances(0, 0, 0, 0, 0), null, null, List.of(),
+						"Deployment " + settings.namespace() + "/" + name + " was changed by "
+								+ ((owner != null) ? "deploy " + owner : "someone else") + " during this rollout");
+			}
+			Optional.ofNullable(annotation(deployment, ROLLED_BACK)).ifPresent(rolledBack::add);
+			DeploymentStatus status = Objects.requireNonNullElseGet(deployment.getStatus(), DeploymentStatus::new);
+			int replicas = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
+			boolean observed = status.getObservedGeneration() != null
+					&& status.getObservedGeneration() >= deployment.getMetadata().getGeneration();
+			int up = observed ? count(status.getUpdatedReplicas()) : 0;
+			int ready = Math.min(up, count(status.getAvailableReplicas()));
+			total += replicas;
+			updated += up;
+			available += ready;
+			complete &= observed && up == replicas && ready == replicas && count(status.getReplicas()) == replicas;
+			if (observed) {
+				newReplicaSet(settings, deployment)
+					.ifPresent((replicaSet) -> failures.addAll(broken(settings, replicaSet)));
+			}
+			if (status.getConditions() != null && status.getConditions()
+				.stream()
+				.anyMatch((condition) -> "Progressing".equals(condition.getType())
+						&& "ProgressDeadlineExceeded".equals(condition.getReason()))) {
+				stalled.add(name);
+			}
+		}
+		Instances instances = new Instances(total, available, failures.size(),
+				Math.max(0, updated - available - failures.size()), Math.max(0, total - updated));
+		boolean halves = "50%".equals(settings.maxUnavailable());
+		Integer batch = halves ? ((available * 2 >= total && total > 0) ? 2 : 1) : null;
+		Integer batches = halves ? 2 : null;
+		if (!rolledBack.isEmpty()) {
+			return new RolloutStatus(State.ROLLED_BACK, instances, batch, batches, failures, rolledBack.get(0));
+		}
+		if (!failures.isEmpty() || !stalled.isEmpty()) {
+			if (failures.isEmpty()) {
+				for (String name : stalled) {
+					newReplicaSet(settings, deployment(settings, name))
+						.ifPresent((replicaSet) -> failures.addAll(notReady(settings, replicaSet)));
+				}
+			}
+			String why = stalled.isEmpty() ? "pods of the new ReplicaSet cannot run"
+					: "the progress deadline of " + String.join(", ", stalled) + " passed";
+			try {
+				return new RolloutStatus(State.ROLLED_BACK, instances, batch, batches, failures,
+						rollBack(request, why));
+			}
+			catch (NoEarlierRevision ex) {
+				return new RolloutStatus(State.FAILED, instances, batch, batches, failures, ex.getMessage());
+			}
+		}
+		return new RolloutStatus(complete ? State.SUCCEEDED : State.IN_PROGRESS, instances, batch, batches, List.of(),
+				null);
+	}
+
+	/** A stop request: the fleet goes back to what it ran before this deploy. */
+	@Override
+	public void stop(RolloutRequest request, String deploymentId) {
+		rollBack(request, "the deploy was stopped");
+	}
+
+	/**
+	 * Puts each Deployment back on the pod template of the revision it ran before this
+	 * deploy, and marks it rolled back (once: a restart that finds the mark reports it).
+	 */
+	private String rollBack(RolloutRequest request, String why) {
+		Rollout.Kubernetes settings = settings(request);
+		List<String> done = new ArrayList<>();
+		for (String name : settings.deployments()) {
+			Deployment deployment = deployment(settings, name);
+			if (annotation(deployment, ROLLED_BACK) != null) {
+				continue;
+			}
+			String fromRevision = annotation(deployment, FROM_REVISION);
+			Optional<ReplicaSet> previous = replicaSets(settings, deployment).stream()
+				.filter((replicaSet) -> Objects.equals(annotation(replicaSet, REVISION), fromRevision))
+				.findFirst();
+			if (previous.isEmpty()) {
+				throw new NoEarlierRevision(why + "; Deployment " + settings.namespace() + "/" + name
+						+ " has no ReplicaSet of revision " + fromRevision + " to roll back to: put it right by hand");
+			}
+			PodTemplateSpec template = new PodTemplateSpecBuilder(previous.get().getSpec().getTemplate()).editMetadata()
+				.removeFromLabels("pod-template-hash")
+				.endMetadata()
+				.build();
+			String reason = why + "; rolled back to revision " + fromRevision + " ("
+					+ image(template, settings.container()) + ")";
+			call("roll back deployment " + name,
+					() -> resource(settings, name).edit((current) -> new DeploymentBuilder(current).editMetadata()
+						.addToAnnotations(ROLLED_BACK, reason)
+						.endMetadata()
+						.editSpec()
+						.withTemplate(template)
+						.endSpec()
+						.build()));
+			done.add(name + " to revision " + fromRevision + " (" + image(template, settings.container()) + ")");
+		}
+		return why + "; rolled back " + String.join(", ", done);
+	}
+
+	/** Pods of the ReplicaSet whose containers wait for a reason that will not pass. */
+	private List<InstanceFailure> broken(Rollout.Kubernetes settings, ReplicaSet replicaSet) {
+		List<InstanceFailure> failures = new ArrayList<>();
+		for (Pod pod : pods(settings, replicaSet)) {
+			for (ContainerStatus container : containers(pod)) {
+				var waiting = (container.getState() != null) ? container.getState().getWaiting() : null;
+				if (waiting != null && BROKEN.contains(waiting.getReason())) {
+					String message = "container " + container.getName() + " restarted "
+							+ count(container.getRestartCount()) + " times"
+							+ ((waiting.getMessage() != null) ? ": " + waiting.getMessage() : "");
+					failures.add(new InstanceFailure(pod.getMetadata().getName(), waiting.getReason(), message));
+					break;
+				}
+			}
+		}
+		return failures;
+	}
+
+	/** Pods of the ReplicaSet that never became ready: their readiness probe failed. */
+	private List<InstanceFailure> notReady(Rollout.Kubernetes settings, ReplicaSet replicaSet) {
+		List<InstanceFailure> failures = new ArrayList<>();
+		for (Pod pod : pods(settings, replicaSet)) {
+			containers(pod).stream()
+				.filter((container) -> !Boolean.TRUE.equals(container.getReady()))
+				.findFirst()
+				.ifPresent((container) -> failures.add(new InstanceFailure(pod.getMetadata().getName(),
+						"its readiness probe", "container " + container.getName() + " not ready")));
+		}
+		return failures;
+	}
+
+	private Optional<ReplicaSet> newReplicaSet(Rollout.Kubernetes settings, Deployment deployment) {
+		String revision = annotation(deployment, REVISION);
+		return replicaSets(settings, deployment).stream()
+			.filter((replicaSet) -> Objects.equals(annotation(replicaSet, REVISION), revision))
+			.findFirst();
+	}
+
+	private List<ReplicaSet> replicaSets(Rollout.Kubernetes settings, Deployment deployment) {
+		Map<String, String> selector = deployment.getSpec().getSelector().getMatchLabels();
+		return call("list replicasets",
+				() -> this.client.apps()
+					.replicaSets()
+					.inNamespace(settings.namespace())
+					.withLabels(selector)
+					.list()
+					.getItems())
+			.stream()
+			.filter((replicaSet) -> replicaSet.hasOwnerReferenceFor(deployment))
+			.sorted(Comparator.comparing((ReplicaSet replicaSet) -> replicaSet.getMetadata().getName()))
+			.toList();
+	}
+
+	private List<Pod> pods(Rollout.Kubernetes settings, ReplicaSet replicaSet) {
+		return call("list pods",
+				() -> this.client.pods()
+					.inNamespace(settings.namespace())
+					.withLabels(replicaSet.getSpec().getSelector().getMatchLabels())
+					.list()
+					.getItems())
+			.stream()
+			.filter((pod) -> pod.hasOwnerReferenceFor(replicaSet))
+			.sorted(Comparator.comparing((Pod pod) -> pod.getMetadata().getName()))
+			.toList();
+	}
+
+	private static List<ContainerStatus> containers(Pod pod) {
+		return (pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null)
+				? pod.getStatus().getContainerStatuses() : List.of();
+	}
+
+	private Deployment deployment(Rollout.Kubernetes settings, String name) {
+		Deployment deployment = call("get deployment " + name, () -> resource(settings, name).get());
+		if (deployment == null) {
+			throw new IllegalStateException(
+					"Deployment " + settings.namespace() + "/" + name + " does not exist in the cluster");
+		}
+		return deployment;
+	}
+
+	private RollableScalableResource<Deployment> resource(Rollout.Kubernetes settings, String name) {
+		return this.client.apps().deployments().inNamespace(settings.namespace()).withName(name);
+	}
+
+	private static String image(PodTemplateSpec template, String container) {
+		return template.getSpec()
+			.getContainers()
+			.stream()
+			.filter((candidate) -> candidate.getName().equals(container))
+			.map((candidate) -> candidate.getImage())
+			.findFirst()
+			.orElse("?");
+	}
+
+	private static String annotation(io.fabric8.kubernetes.api.model.HasMetadata resource, String key) {
+		Map<String, String> annotations = resource.getMetadata().getAnnotations();
+		return (annotations != null) ? annotations.get(key) : null;
+	}
+
+	private static int count(Integer value) {
+		return (value != null) ? value : 0;
+	}
+
+	private static String deploymentId(Rollout.Kubernetes settings) {
+		return "kubernetes:" + settings.namespace() + "/" + String.join(",", settings.deployments());
+	}
+
+	private static Rollout.Kubernetes settings(RolloutRequest request) {
+		return request.settings().kubernetes();
+	}
+
+	/**
+	 * Server errors, throttling and lost connections are retried; a refusal names what
+	 * RBAC must allow.
+	 */
+	private <T> T call(String operation, Supplier<T> call) {
+		return this.retrying.call("Kubernetes " + operation, () -> {
+			try {
+				return call.get();
+			}
+			catch (KubernetesClientException ex) {
+				if (ex.getCode() == 0 || ex.getCode() == 409 || ex.getCode() == 429 || ex.getCode() >= 500) {
+					throw new Retry(ex.getCode() + ": " + ex.getMessage());
+				}
+				if (ex.getCode() == 401 || ex.getCode() == 403) {
+					throw new IllegalStateException("Kubernetes refused to " + operation + " (" + ex.getCode()
+							+ "): rollout-service needs get, list, watch and patch on deployments, and get, list and"
+							+ " watch on replicasets and pods (see README)", ex);
+				}
+				throw ex;
+			}
+		});
+	}
+
+	/** The Deployment has no earlier revision to go back to (its first rollout). */
+	static final class NoEarlierRevision extends IllegalStateException {
+
+		NoEarlierRevision(String message) {
+			super(message);
+		}
+
+	}
+
+}
