@@ -21,6 +21,9 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
 import io.stopbob.ledger.PipelineEvent.InstanceFailure;
 import io.stopbob.ledger.PipelineEvent.Instances;
@@ -31,6 +34,8 @@ import io.stopbob.rollout.rolling.RolloutBackend;
 import io.stopbob.rollout.rolling.RolloutRequest;
 import io.stopbob.rollout.rolling.RolloutStatus;
 import io.stopbob.rollout.rolling.RolloutStatus.State;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kubernetes Deployments as the rollout backend. Start patches the target's container
@@ -43,6 +48,8 @@ import io.stopbob.rollout.rolling.RolloutStatus.State;
  * pod and why.
  */
 public class KubernetesBackend implements RolloutBackend {
+
+	private static final Logger log = LoggerFactory.getLogger(KubernetesBackend.class);
 
 	static final String DEPLOY_ID = "stop-bob.io/deploy-id";
 
@@ -207,6 +214,39 @@ public class KubernetesBackend implements RolloutBackend {
 		}
 		return new RolloutStatus(complete ? State.SUCCEEDED : State.IN_PROGRESS, instances, batch, batches, List.of(),
 				null);
+	}
+
+	/**
+	 * Watches each Deployment, and the ReplicaSets and pods its selector matches: any
+	 * change asks for a poll at once. A watch the server closes is not reopened; the
+	 * polls go on.
+	 */
+	@Override
+	public AutoCloseable watch(RolloutRequest request, String deploymentId, Runnable changed) {
+		Rollout.Kubernetes settings = settings(request);
+		List<Watch> watches = new ArrayList<>();
+		try {
+			for (String name : settings.deployments()) {
+				Map<String, String> selector = deployment(settings, name).getSpec().getSelector().getMatchLabels();
+				watches.add(resource(settings, name).watch(new Changes<>(changed)));
+				watches.add(this.client.apps()
+					.replicaSets()
+					.inNamespace(settings.namespace())
+					.withLabels(selector)
+					.watch(new Changes<>(changed)));
+				watches.add(this.client.pods()
+					.inNamespace(settings.namespace())
+					.withLabels(selector)
+					.watch(new Changes<>(changed)));
+			}
+		}
+		catch (RuntimeException ex) {
+			// No watch (RBAC without watch, a proxy that drops it): polling alone will
+			// do.
+			log.warn("deploy {}: cannot watch {} ({}); polling only", request.deployId(), deploymentId,
+					ex.getMessage());
+		}
+		return () -> watches.forEach(Watch::close);
 	}
 
 	/** A stop request: the fleet goes back to what it ran before this deploy. */
@@ -386,6 +426,20 @@ public class KubernetesBackend implements RolloutBackend {
 				throw ex;
 			}
 		});
+	}
+
+	/** Any event on a watched resource: ask for a poll. */
+	private record Changes<T>(Runnable changed) implements Watcher<T> {
+
+		@Override
+		public void eventReceived(Action action, T resource) {
+			this.changed.run();
+		}
+
+		@Override
+		public void onClose(WatcherException cause) {
+		}
+
 	}
 
 	/** The Deployment has no earlier revision to go back to (its first rollout). */

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import io.stopbob.ledger.Deploy;
@@ -107,6 +108,10 @@ public class FollowRollout {
 					request.get().settings().backend());
 			Followed followed = new Followed(request.get(), backend, deploymentId);
 			this.following.put(deploy.deployId(), followed);
+			followed.watch = backend.watch(request.get(), deploymentId, () -> {
+				followed.changed = true;
+				schedule(followed, Duration.ZERO);
+			});
 			schedule(followed, Duration.ZERO);
 		}
 		catch (RuntimeException ex) {
@@ -117,16 +122,46 @@ public class FollowRollout {
 
 	/** Another service ended the deploy: stop its rollout, and put the fleet back. */
 	public void endedElsewhere(String deployId) {
-		Followed followed = this.following.remove(deployId);
+		Followed followed = unfollow(deployId);
 		if (followed != null) {
 			followed.backend().stop(followed.request(), followed.deploymentId());
 		}
 	}
 
+	/**
+	 * The next poll of this rollout, which replaces any scheduled before it; now, if the
+	 * backend reported a change meanwhile.
+	 */
 	private void schedule(Followed followed, Duration delay) {
+		Duration wait = followed.changed ? Duration.ZERO : delay;
 		long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, this.pollInterval.toMillis() / 5));
-		this.scheduler.schedule(() -> poll(followed), delay.toMillis() + (delay.isZero() ? 0 : jitter),
+		long ticket = followed.tickets.incrementAndGet();
+		this.scheduler.schedule(() -> poll(followed, ticket), wait.toMillis() + (wait.isZero() ? 0 : jitter),
 				TimeUnit.MILLISECONDS);
+	}
+
+	/** One poll at a time per rollout, and only the latest one scheduled. */
+	private void poll(Followed followed, long ticket) {
+		synchronized (followed) {
+			if (ticket == followed.tickets.get()) {
+				followed.changed = false;
+				poll(followed);
+			}
+		}
+	}
+
+	private Followed unfollow(String deployId) {
+		Followed followed = this.following.remove(deployId);
+		if (followed != null && followed.watch != null) {
+			try {
+				followed.watch.close();
+			}
+			catch (Exception ex) {
+				log.debug("deploy {}: closing the watch of {} failed: {}", deployId, followed.deploymentId(),
+						ex.getMessage());
+			}
+		}
+		return followed;
 	}
 
 	private void poll(Followed followed) {
@@ -146,7 +181,7 @@ public class FollowRollout {
 		}
 		Deploy deploy = this.ledger.find(deployId).orElse(null);
 		if (deploy == null || deploy.finished()) {
-			this.following.remove(deployId);
+			unfollow(deployId);
 			return;
 		}
 		try {
@@ -172,7 +207,7 @@ public class FollowRollout {
 		}
 		// Only now: until the end is in the ledger, a replayed build must still see
 		// this rollout as followed, not start following it a second time.
-		this.following.remove(deployId);
+		unfollow(deployId);
 	}
 
 	private Progressed progress(Deploy deploy, Followed followed, RolloutStatus status) {
@@ -229,6 +264,13 @@ public class FollowRollout {
 		private final String deploymentId;
 
 		private RolloutStatus last;
+
+		private final AtomicLong tickets = new AtomicLong();
+
+		/** The backend reported a change since the last poll began. */
+		private volatile boolean changed;
+
+		private AutoCloseable watch;
 
 		Followed(RolloutRequest request, RolloutBackend backend, String deploymentId) {
 			this.request = request;

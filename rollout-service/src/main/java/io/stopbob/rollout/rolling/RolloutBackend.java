@@ -23,4 +23,14 @@ public interface RolloutBackend {
 	/** Stops the deployment and puts the fleet back on what ran before. */
 	void stop(RolloutRequest request, String deploymentId);
 
+	/**
+	 * Calls {@code changed} whenever the backend sees the deployment change, until the
+	 * handle is closed, so progress is reported as it happens; polls stay the fallback. A
+	 * backend that cannot be watched is only polled.
+	 */
+	default AutoCloseable watch(RolloutRequest request, String deploymentId, Runnable changed) {
+		return () -> {
+		};
+	}
+
 }

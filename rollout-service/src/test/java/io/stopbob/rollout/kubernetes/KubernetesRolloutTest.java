@@ -207,6 +207,44 @@ class KubernetesRolloutTest {
 	}
 
 	@Test
+	void progressIsReportedAsTheClusterChangesNotAtTheNextPoll() {
+		Ledger ledger = ledger();
+		follower(ledger, Duration.ofHours(1)).built(ledger.find("d-1").orElseThrow());
+		Awaitility.await().until(() -> progress().size() == 1);
+
+		this.cluster.newRevision("shop-web");
+		this.cluster.newRevision("shop-worker");
+		long changed = System.nanoTime();
+		this.cluster.pods("shop-web", 2, 0, 2);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(5))
+			.until(() -> progress().stream().anyMatch((p) -> p.instances().succeeded() == 2));
+		System.out.printf("kubernetes: pods ready -> progress published in %d ms, polls every hour%n",
+				(System.nanoTime() - changed) / 1_000_000);
+		this.cluster.pods("shop-web", 4, 0, 0);
+		this.cluster.pods("shop-worker", 2, 0, 0);
+
+		assertThat(awaitFinished().outcome()).isEqualTo(Outcome.SUCCEEDED);
+	}
+
+	@Test
+	void aStopRequestPutsThePreviousTemplateBack() {
+		Ledger ledger = ledger();
+		FollowRollout follower = follower(ledger);
+		follower.built(ledger.find("d-1").orElseThrow());
+		Awaitility.await().until(() -> "d-1".equals(annotation("shop-worker", KubernetesBackend.DEPLOY_ID)));
+		this.cluster.newRevision("shop-web");
+		this.cluster.newRevision("shop-worker");
+
+		follower.endedElsewhere("d-1");
+
+		assertThat(this.cluster.image("shop-web")).isEqualTo("registry.example.com/shop:old");
+		assertThat(this.cluster.image("shop-worker")).isEqualTo("registry.example.com/shop:old");
+		assertThat(annotation("shop-web", KubernetesBackend.ROLLED_BACK)).startsWith("the deploy was stopped");
+	}
+
+	@Test
 	void anAppWithoutTheNamedDeploymentFailsSayingWhich() {
 		this.client.apps().deployments().inNamespace(FakeCluster.NAMESPACE).withName("shop-worker").delete();
 		Ledger ledger = ledger();
@@ -220,6 +258,10 @@ class KubernetesRolloutTest {
 	}
 
 	private FollowRollout follower(Ledger ledger) {
+		return follower(ledger, Duration.ofMillis(20));
+	}
+
+	private FollowRollout follower(Ledger ledger, Duration pollInterval) {
 		ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
 		this.schedulers.add(scheduler);
 		KubernetesBackend backend = new KubernetesBackend(this.client,
