@@ -171,15 +171,18 @@ public class KubernetesBackend implements RolloutBackend {
 			boolean observed = status.getObservedGeneration() != null
 					&& status.getObservedGeneration() >= deployment.getMetadata().getGeneration();
 			int up = observed ? count(status.getUpdatedReplicas()) : 0;
-			int ready = Math.min(up, count(status.getAvailableReplicas()));
+			// Available pods of the new ReplicaSet only: the Deployment's own count
+			// includes the old pods still serving.
+			Optional<ReplicaSet> newest = observed ? newReplicaSet(settings, deployment) : Optional.empty();
+			int ready = newest.filter((replicaSet) -> replicaSet.getStatus() != null)
+				.map((replicaSet) -> Math.min(up, count(replicaSet.getStatus().getAvailableReplicas())))
+				.orElse(0);
 			total += replicas;
 			updated += up;
 			available += ready;
-			complete &= observed && up == replicas && ready == replicas && count(status.getReplicas()) == replicas;
-			if (observed) {
-				newReplicaSet(settings, deployment)
-					.ifPresent((replicaSet) -> failures.addAll(broken(settings, replicaSet)));
-			}
+			complete &= observed && up == replicas && count(status.getAvailableReplicas()) == replicas
+					&& count(status.getReplicas()) == replicas;
+			newest.ifPresent((replicaSet) -> failures.addAll(broken(settings, replicaSet)));
 			if (status.getConditions() != null && status.getConditions()
 				.stream()
 				.anyMatch((condition) -> "Progressing".equals(condition.getType())

@@ -157,6 +157,11 @@ class KubernetesRolloutTest {
 		assertThat(this.cluster.image("shop-worker")).isEqualTo("registry.example.com/shop:old");
 		assertThat(this.cluster.get("shop-web").getSpec().getTemplate().getMetadata().getLabels())
 			.doesNotContainKey("pod-template-hash");
+		Progressed last = progress().get(progress().size() - 1);
+		assertThat(last.state()).isEqualTo("ROLLED_BACK");
+		assertThat(last.instances().succeeded()).isEqualTo(1);
+		assertThat(last.instances().failed()).isEqualTo(1);
+		assertThat(last.failures()).extracting((failure) -> failure.instanceId()).containsExactly("shop-web-h2-p1");
 	}
 
 	@Test
