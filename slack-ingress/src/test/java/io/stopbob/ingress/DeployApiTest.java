@@ -3,9 +3,14 @@ package io.stopbob.ingress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
+import io.stopbob.schemas.EventMother;
 import io.stopbob.schemas.Topics;
 import io.stopbob.testkit.TopicProbe;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,6 +44,26 @@ class DeployApiTest extends IngressTest {
 		assertThat(postDeploy(API_TOKEN, "{\"app\":\"nope\",\"environment\":\"staging\",\"sha\":\"abc1234\"}").body())
 			.contains("Unknown app 'nope'. Known apps: demo");
 		assertThat(postDeploy(API_TOKEN, "not json").statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void aRefusalBehindADeployRunningForLongSaysHowToReDriveIt() {
+		String stuck = "d-stuck-1";
+		this.publisher.publish(EventMother.deployRequested(stuck)
+			.setMeta(EventMother.meta(stuck)
+				.setEnvironment("stuck")
+				.setOccurredAt(Instant.now().minus(Duration.ofMinutes(45)).truncatedTo(ChronoUnit.MILLIS))
+				.build())
+			.build());
+		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> this.ledger.find(stuck).isPresent());
+
+		HttpResponse<String> refused = postDeploy(API_TOKEN,
+				"{\"app\":\"demo\",\"environment\":\"stuck\",\"sha\":\"abc1234\",\"user\":\"U0RELEASER\"}");
+
+		assertThat(refused.statusCode()).isEqualTo(409);
+		assertThat(refused.body()).contains("(45 min ago)")
+			.contains("If it seems stuck, an operator can re-drive it with `bin/stop replay --deploy d-stuck-1`.");
+		finish(stuck, "demo", "stuck");
 	}
 
 	@Test

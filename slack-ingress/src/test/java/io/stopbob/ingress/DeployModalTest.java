@@ -67,7 +67,7 @@ class DeployModalTest extends IngressTest {
 		var response = submit("U0BEA", "bea", "demo", "qa", "abc1234", null);
 
 		assertThat(text(response)).contains(
-				"\"environment\":\"demo has no environment 'qa'. Choose one of: fragile, frozen, hurried, ops, production, queued, reviewed, staging\"");
+				"\"environment\":\"demo has no environment 'qa'. Choose one of: fragile, frozen, hurried, ops, production, queued, reviewed, staging, stuck\"");
 	}
 
 	@Test
