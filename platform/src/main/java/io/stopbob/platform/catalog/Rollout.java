@@ -37,6 +37,13 @@ public record Rollout(@NotNull Backend backend, @Valid CodeDeploy codedeploy, @V
 				&& (this.kubernetes.image().contains("{sha}") || this.kubernetes.image().contains("{tag}")));
 	}
 
+	@AssertTrue(message = "kubernetes.max-unavailable and kubernetes.max-surge are a number of pods or a percentage,"
+			+ " e.g. 1 or 50%")
+	public boolean isKubernetesCountsValid() {
+		return this.kubernetes == null
+				|| (this.kubernetes.maxUnavailable().matches("\\d+%?") && this.kubernetes.maxSurge().matches("\\d+%?"));
+	}
+
 	public enum Backend {
 
 		/** AWS CodeDeploy. */

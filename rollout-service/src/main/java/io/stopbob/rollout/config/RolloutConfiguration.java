@@ -77,7 +77,7 @@ class RolloutConfiguration {
 		if (uses(catalog, Rollout.Backend.KUBERNETES)) {
 			RolloutProperties.Kubernetes settings = properties.kubernetes();
 			backends.put(Rollout.Backend.KUBERNETES, new KubernetesBackend(kubernetesClient.getObject(),
-					new Retrying(settings.attempts(), settings.backoff(), settings.maxWait())));
+					new Retrying(settings.attempts(), settings.backoff(), settings.maxWait()), clock));
 		}
 		return new FollowRollout(catalog, ledger, backends, events, rolloutPolls, clock, properties.pollInterval(),
 				properties.startBuiltWithin(), producer);

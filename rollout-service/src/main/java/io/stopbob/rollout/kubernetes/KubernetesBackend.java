@@ -1,5 +1,8 @@
 package io.stopbob.rollout.kubernetes;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -11,13 +14,16 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -43,9 +49,8 @@ import org.slf4j.LoggerFactory;
  * annotated with the deploy id, by which a restart finds it and a redelivery does not
  * patch it again. Follow reads the Deployment's replica counts and the pods of its new
  * ReplicaSet, where readiness probes are the health checks. A pod crash-looping (or an
- * image that cannot be pulled) or the Deployment's progress deadline passing puts the
- * previous ReplicaSet's pod template back, and the deploy ends rolled back, naming the
- * pod and why.
+ * image that cannot be pulled) or the Deployment's progress deadline passing puts the pod
+ * template it ran before back, and the deploy ends rolled back, naming the pod and why.
  */
 public class KubernetesBackend implements RolloutBackend {
 
@@ -55,13 +60,20 @@ public class KubernetesBackend implements RolloutBackend {
 
 	static final String SHA = "stop-bob.io/sha";
 
-	/** The Deployment's revision before this deploy: where a rollback goes. */
+	static final String STARTED_AT = "stop-bob.io/started-at";
+
+	/** The ReplicaSet that ran before this deploy: where a rollback goes. */
+	static final String FROM_REPLICA_SET = "stop-bob.io/from-replicaset";
+
+	/** Its revision, for people and for a ReplicaSet the controller had not made yet. */
 	static final String FROM_REVISION = "stop-bob.io/from-revision";
 
 	/** Set when this deploy was rolled back, with why. */
 	static final String ROLLED_BACK = "stop-bob.io/rolled-back";
 
 	static final String REVISION = "deployment.kubernetes.io/revision";
+
+	static final String TEMPLATE_HASH = "pod-template-hash";
 
 	/** Waiting reasons that will not fix themselves. */
 	static final Set<String> BROKEN = Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "InvalidImageName",
@@ -71,28 +83,36 @@ public class KubernetesBackend implements RolloutBackend {
 
 	private final Retrying retrying;
 
-	public KubernetesBackend(KubernetesClient client, Retrying retrying) {
+	private final Clock clock;
+
+	public KubernetesBackend(KubernetesClient client, Retrying retrying, Clock clock) {
 		this.client = client;
 		this.retrying = retrying;
+		this.clock = clock;
 	}
 
-	/** Found only when every Deployment of the target carries this deploy's id. */
+	/**
+	 * Found when a Deployment of the target carries this deploy's id. A start that a
+	 * crash cut short is finished here, so no Deployment is left on the old release.
+	 */
 	@Override
 	public Optional<String> find(RolloutRequest request) {
 		Rollout.Kubernetes settings = settings(request);
-		for (String name : settings.deployments()) {
-			if (!request.deployId().equals(annotation(deployment(settings, name), DEPLOY_ID))) {
-				return Optional.empty();
-			}
+		long owned = settings.deployments()
+			.stream()
+			.filter((name) -> request.deployId().equals(annotation(deployment(settings, name), DEPLOY_ID)))
+			.count();
+		if (owned == 0) {
+			return Optional.empty();
 		}
-		return Optional.of(deploymentId(settings));
+		return Optional.of((owned < settings.deployments().size()) ? start(request) : deploymentId(settings));
 	}
 
 	@Override
 	public String start(RolloutRequest request) {
 		Rollout.Kubernetes settings = settings(request);
 		String image = settings.image(request.sha(), request.tag());
-		// Every Deployment is checked before any is changed: none or all are patched.
+		// Every Deployment is checked before any is changed.
 		Map<String, Deployment> deployments = new LinkedHashMap<>();
 		for (String name : settings.deployments()) {
 			Deployment current = deployment(settings, name);
@@ -102,11 +122,16 @@ public class KubernetesBackend implements RolloutBackend {
 				.getContainers()
 				.stream()
 				.noneMatch((container) -> container.getName().equals(settings.container()))) {
-				throw new IllegalStateException("Deployment " + settings.namespace() + "/" + name
-						+ " has no container named " + settings.container());
+				throw new IllegalStateException(
+						describe(settings, name) + " has no container named " + settings.container());
+			}
+			if (Boolean.TRUE.equals(current.getSpec().getPaused())) {
+				throw new IllegalStateException(describe(settings, name) + " is paused: resume it (kubectl rollout"
+						+ " resume deployment/" + name + " -n " + settings.namespace() + ") and deploy again");
 			}
 			deployments.put(name, current);
 		}
+		String startedAt = this.clock.instant().toString();
 		for (Map.Entry<String, Deployment> entry : deployments.entrySet()) {
 			String name = entry.getKey();
 			Deployment current = entry.getValue();
@@ -115,25 +140,35 @@ public class KubernetesBackend implements RolloutBackend {
 				continue;
 			}
 			String fromRevision = Objects.requireNonNullElse(annotation(current, REVISION), "0");
+			String fromReplicaSet = replicaSets(settings, current).stream()
+				.filter((replicaSet) -> withoutHash(replicaSet.getSpec().getTemplate())
+					.equals(current.getSpec().getTemplate()))
+				.map((replicaSet) -> replicaSet.getMetadata().getName())
+				.findFirst()
+				.orElse("");
 			call("patch deployment " + name, () -> resource(settings, name).edit((deployment) -> {
 				Deployment patched = new DeploymentBuilder(deployment).editMetadata()
 					.addToAnnotations(DEPLOY_ID, request.deployId())
 					.addToAnnotations(SHA, request.sha())
+					.addToAnnotations(STARTED_AT, startedAt)
+					.addToAnnotations(FROM_REPLICA_SET, fromReplicaSet)
 					.addToAnnotations(FROM_REVISION, fromRevision)
 					.addToAnnotations("kubernetes.io/change-cause",
 							"stop-bob " + request.deployId() + ": " + request.tag() + " (" + request.sha() + ")")
 					.removeFromAnnotations(ROLLED_BACK)
 					.endMetadata()
-					.editSpec()
-					.withNewStrategy()
-					.withType("RollingUpdate")
-					.withNewRollingUpdate()
-					.withMaxUnavailable(new IntOrString(settings.maxUnavailable()))
-					.withMaxSurge(new IntOrString(settings.maxSurge()))
-					.endRollingUpdate()
-					.endStrategy()
-					.endSpec()
 					.build();
+				// Recreate is chosen for a reason (a volume one pod at a time): kept.
+				if (patched.getSpec().getStrategy() == null
+						|| !"Recreate".equals(patched.getSpec().getStrategy().getType())) {
+					patched.getSpec()
+						.setStrategy(new DeploymentStrategyBuilder().withType("RollingUpdate")
+							.withNewRollingUpdate()
+							.withMaxUnavailable(intOrPercent(settings.maxUnavailable()))
+							.withMaxSurge(intOrPercent(settings.maxSurge()))
+							.endRollingUpdate()
+							.build());
+				}
 				patched.getSpec()
 					.getTemplate()
 					.getSpec()
@@ -150,6 +185,7 @@ public class KubernetesBackend implements RolloutBackend {
 	@Override
 	public RolloutStatus status(RolloutRequest request, String deploymentId) {
 		Rollout.Kubernetes settings = settings(request);
+		String image = settings.image(request.sha(), request.tag());
 		int total = 0;
 		int updated = 0;
 		int available = 0;
@@ -157,15 +193,29 @@ public class KubernetesBackend implements RolloutBackend {
 		List<InstanceFailure> failures = new ArrayList<>();
 		List<String> rolledBack = new ArrayList<>();
 		List<String> stalled = new ArrayList<>();
+		List<String> changedElsewhere = new ArrayList<>();
 		for (String name : settings.deployments()) {
 			Deployment deployment = deployment(settings, name);
 			String owner = annotation(deployment, DEPLOY_ID);
 			if (!request.deployId().equals(owner)) {
-				return new RolloutStatus(State.FAILED, new Instances(0, 0, 0, 0, 0), null, null, List.of(),
-						"Deployment " + settings.namespace() + "/" + name + " was changed by "
-								+ ((owner != null) ? "deploy " + owner : "someone else") + " during this rollout");
+				changedElsewhere.add(describe(settings, name) + " was taken over by "
+						+ ((owner != null) ? "deploy " + owner : "someone else"));
+				continue;
 			}
-			Optional.ofNullable(annotation(deployment, ROLLED_BACK)).ifPresent(rolledBack::add);
+			String marked = annotation(deployment, ROLLED_BACK);
+			if (marked != null) {
+				rolledBack.add(name + ": " + marked);
+				continue;
+			}
+			if (Boolean.TRUE.equals(deployment.getSpec().getPaused())) {
+				changedElsewhere.add(describe(settings, name) + " was paused");
+				continue;
+			}
+			String running = image(deployment.getSpec().getTemplate(), settings.container());
+			if (!image.equals(running)) {
+				changedElsewhere.add(describe(settings, name) + " was set to " + running);
+				continue;
+			}
 			DeploymentStatus status = Objects.requireNonNullElseGet(deployment.getStatus(), DeploymentStatus::new);
 			int replicas = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
 			boolean observed = status.getObservedGeneration() != null
@@ -183,10 +233,7 @@ public class KubernetesBackend implements RolloutBackend {
 			complete &= observed && up == replicas && count(status.getAvailableReplicas()) == replicas
 					&& count(status.getReplicas()) == replicas;
 			newest.ifPresent((replicaSet) -> failures.addAll(broken(settings, replicaSet)));
-			if (status.getConditions() != null && status.getConditions()
-				.stream()
-				.anyMatch((condition) -> "Progressing".equals(condition.getType())
-						&& "ProgressDeadlineExceeded".equals(condition.getReason()))) {
+			if (observed && pastDeadline(status, annotation(deployment, STARTED_AT))) {
 				stalled.add(name);
 			}
 		}
@@ -196,7 +243,19 @@ public class KubernetesBackend implements RolloutBackend {
 		Integer batch = halves ? ((available * 2 >= total && total > 0) ? 2 : 1) : null;
 		Integer batches = halves ? 2 : null;
 		if (!rolledBack.isEmpty()) {
-			return new RolloutStatus(State.ROLLED_BACK, instances, batch, batches, failures, rolledBack.get(0));
+			// After a restart: finish a rollback that was cut short, then report it.
+			try {
+				rollBack(request, rolledBack.get(0));
+			}
+			catch (NoEarlierRevision ex) {
+				return new RolloutStatus(State.FAILED, instances, batch, batches, failures, ex.getMessage());
+			}
+			return new RolloutStatus(State.ROLLED_BACK, instances, batch, batches, failures,
+					String.join("; ", rolledBack));
+		}
+		if (!changedElsewhere.isEmpty()) {
+			return new RolloutStatus(State.FAILED, instances, batch, batches, List.of(),
+					String.join("; ", changedElsewhere) + " during this rollout; StoP Bob stopped following it");
 		}
 		if (!failures.isEmpty() || !stalled.isEmpty()) {
 			if (failures.isEmpty()) {
@@ -230,16 +289,16 @@ public class KubernetesBackend implements RolloutBackend {
 		List<Watch> watches = new ArrayList<>();
 		try {
 			for (String name : settings.deployments()) {
-				Map<String, String> selector = deployment(settings, name).getSpec().getSelector().getMatchLabels();
+				var selector = deployment(settings, name).getSpec().getSelector();
 				watches.add(resource(settings, name).watch(new Changes<>(changed)));
 				watches.add(this.client.apps()
 					.replicaSets()
 					.inNamespace(settings.namespace())
-					.withLabels(selector)
+					.withLabelSelector(selector)
 					.watch(new Changes<>(changed)));
 				watches.add(this.client.pods()
 					.inNamespace(settings.namespace())
-					.withLabels(selector)
+					.withLabelSelector(selector)
 					.watch(new Changes<>(changed)));
 			}
 		}
@@ -259,42 +318,76 @@ public class KubernetesBackend implements RolloutBackend {
 	}
 
 	/**
-	 * Puts each Deployment back on the pod template of the revision it ran before this
-	 * deploy, and marks it rolled back (once: a restart that finds the mark reports it).
+	 * Puts each Deployment this deploy changed back on the pod template it ran before,
+	 * marked rolled back (a restart that finds the mark finishes the rest). Every target
+	 * ReplicaSet is found before any Deployment is changed; Deployments another deploy
+	 * has since taken over are left alone.
 	 */
 	private String rollBack(RolloutRequest request, String why) {
 		Rollout.Kubernetes settings = settings(request);
-		List<String> done = new ArrayList<>();
+		Map<String, ReplicaSet> targets = new LinkedHashMap<>();
+		List<String> missing = new ArrayList<>();
 		for (String name : settings.deployments()) {
 			Deployment deployment = deployment(settings, name);
-			if (annotation(deployment, ROLLED_BACK) != null) {
+			if (!request.deployId().equals(annotation(deployment, DEPLOY_ID))
+					|| annotation(deployment, ROLLED_BACK) != null) {
 				continue;
 			}
+			String fromReplicaSet = annotation(deployment, FROM_REPLICA_SET);
 			String fromRevision = annotation(deployment, FROM_REVISION);
-			Optional<ReplicaSet> previous = replicaSets(settings, deployment).stream()
-				.filter((replicaSet) -> Objects.equals(annotation(replicaSet, REVISION), fromRevision))
-				.findFirst();
-			if (previous.isEmpty()) {
-				throw new NoEarlierRevision(why + "; Deployment " + settings.namespace() + "/" + name
-						+ " has no ReplicaSet of revision " + fromRevision + " to roll back to: put it right by hand");
-			}
-			PodTemplateSpec template = new PodTemplateSpecBuilder(previous.get().getSpec().getTemplate()).editMetadata()
-				.removeFromLabels("pod-template-hash")
-				.endMetadata()
-				.build();
-			String reason = why + "; rolled back to revision " + fromRevision + " ("
+			List<ReplicaSet> owned = replicaSets(settings, deployment);
+			owned.stream()
+				.filter((replicaSet) -> replicaSet.getMetadata().getName().equals(fromReplicaSet))
+				.findFirst()
+				.or(() -> owned.stream()
+					.filter((replicaSet) -> Objects.equals(annotation(replicaSet, REVISION), fromRevision))
+					.findFirst())
+				.ifPresentOrElse((replicaSet) -> targets.put(name, replicaSet),
+						() -> missing.add(describe(settings, name) + " (revision " + fromRevision + ")"));
+		}
+		if (!missing.isEmpty()) {
+			throw new NoEarlierRevision(why + "; nothing was rolled back: no ReplicaSet that ran before this deploy"
+					+ " is left for " + String.join(", ", missing) + ". Put it right by hand.");
+		}
+		List<String> done = new ArrayList<>();
+		for (Map.Entry<String, ReplicaSet> target : targets.entrySet()) {
+			String name = target.getKey();
+			PodTemplateSpec template = withoutHash(target.getValue().getSpec().getTemplate());
+			String to = "revision " + annotation(target.getValue(), REVISION) + " ("
 					+ image(template, settings.container()) + ")";
 			call("roll back deployment " + name,
 					() -> resource(settings, name).edit((current) -> new DeploymentBuilder(current).editMetadata()
-						.addToAnnotations(ROLLED_BACK, reason)
+						.addToAnnotations(ROLLED_BACK, why + "; rolled back to " + to)
 						.endMetadata()
 						.editSpec()
 						.withTemplate(template)
 						.endSpec()
 						.build()));
-			done.add(name + " to revision " + fromRevision + " (" + image(template, settings.container()) + ")");
+			done.add(name + " to " + to);
 		}
-		return why + "; rolled back " + String.join(", ", done);
+		return why + (done.isEmpty() ? "" : "; rolled back " + String.join(", ", done));
+	}
+
+	/**
+	 * The progress deadline passed for this rollout: a condition older than its start
+	 * belongs to an earlier one.
+	 */
+	private static boolean pastDeadline(DeploymentStatus status, String startedAt) {
+		if (status.getConditions() == null) {
+			return false;
+		}
+		for (DeploymentCondition condition : status.getConditions()) {
+			if ("Progressing".equals(condition.getType()) && "ProgressDeadlineExceeded".equals(condition.getReason())) {
+				try {
+					return startedAt == null || condition.getLastUpdateTime() == null
+							|| !Instant.parse(condition.getLastUpdateTime()).isBefore(Instant.parse(startedAt));
+				}
+				catch (DateTimeParseException ex) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	/** Pods of the ReplicaSet whose containers wait for a reason that will not pass. */
@@ -303,7 +396,7 @@ public class KubernetesBackend implements RolloutBackend {
 		for (Pod pod : pods(settings, replicaSet)) {
 			for (ContainerStatus container : containers(pod)) {
 				var waiting = (container.getState() != null) ? container.getState().getWaiting() : null;
-				if (waiting != null && BROKEN.contains(waiting.getReason())) {
+				if (waiting != null && waiting.getReason() != null && BROKEN.contains(waiting.getReason())) {
 					String message = "container " + container.getName() + " restarted "
 							+ count(container.getRestartCount()) + " times"
 							+ ((waiting.getMessage() != null) ? ": " + waiting.getMessage() : "");
@@ -336,12 +429,11 @@ public class KubernetesBackend implements RolloutBackend {
 	}
 
 	private List<ReplicaSet> replicaSets(Rollout.Kubernetes settings, Deployment deployment) {
-		Map<String, String> selector = deployment.getSpec().getSelector().getMatchLabels();
 		return call("list replicasets",
 				() -> this.client.apps()
 					.replicaSets()
 					.inNamespace(settings.namespace())
-					.withLabels(selector)
+					.withLabelSelector(deployment.getSpec().getSelector())
 					.list()
 					.getItems())
 			.stream()
@@ -354,7 +446,7 @@ public class KubernetesBackend implements RolloutBackend {
 		return call("list pods",
 				() -> this.client.pods()
 					.inNamespace(settings.namespace())
-					.withLabels(replicaSet.getSpec().getSelector().getMatchLabels())
+					.withLabelSelector(replicaSet.getSpec().getSelector())
 					.list()
 					.getItems())
 			.stream()
@@ -371,14 +463,21 @@ public class KubernetesBackend implements RolloutBackend {
 	private Deployment deployment(Rollout.Kubernetes settings, String name) {
 		Deployment deployment = call("get deployment " + name, () -> resource(settings, name).get());
 		if (deployment == null) {
-			throw new IllegalStateException(
-					"Deployment " + settings.namespace() + "/" + name + " does not exist in the cluster");
+			throw new IllegalStateException(describe(settings, name) + " does not exist in the cluster");
 		}
 		return deployment;
 	}
 
 	private RollableScalableResource<Deployment> resource(Rollout.Kubernetes settings, String name) {
 		return this.client.apps().deployments().inNamespace(settings.namespace()).withName(name);
+	}
+
+	/** A ReplicaSet's pod template as its Deployment had it. */
+	private static PodTemplateSpec withoutHash(PodTemplateSpec template) {
+		return new PodTemplateSpecBuilder(template).editMetadata()
+			.removeFromLabels(TEMPLATE_HASH)
+			.endMetadata()
+			.build();
 	}
 
 	private static String image(PodTemplateSpec template, String container) {
@@ -391,13 +490,24 @@ public class KubernetesBackend implements RolloutBackend {
 			.orElse("?");
 	}
 
-	private static String annotation(io.fabric8.kubernetes.api.model.HasMetadata resource, String key) {
+	/**
+	 * {@code 50%} stays a percentage; {@code 1} must reach the API server as a number.
+	 */
+	static IntOrString intOrPercent(String value) {
+		return value.endsWith("%") ? new IntOrString(value) : new IntOrString(Integer.parseInt(value));
+	}
+
+	private static String annotation(HasMetadata resource, String key) {
 		Map<String, String> annotations = resource.getMetadata().getAnnotations();
 		return (annotations != null) ? annotations.get(key) : null;
 	}
 
 	private static int count(Integer value) {
 		return (value != null) ? value : 0;
+	}
+
+	private static String describe(Rollout.Kubernetes settings, String name) {
+		return "Deployment " + settings.namespace() + "/" + name;
 	}
 
 	private static String deploymentId(Rollout.Kubernetes settings) {
@@ -409,8 +519,8 @@ public class KubernetesBackend implements RolloutBackend {
 	}
 
 	/**
-	 * Server errors, throttling and lost connections are retried; a refusal names what
-	 * RBAC must allow.
+	 * Server errors, throttling, conflicts and lost connections are retried; a refusal
+	 * names what RBAC must allow.
 	 */
 	private <T> T call(String operation, Supplier<T> call) {
 		return this.retrying.call("Kubernetes " + operation, () -> {
@@ -445,7 +555,7 @@ public class KubernetesBackend implements RolloutBackend {
 
 	}
 
-	/** The Deployment has no earlier revision to go back to (its first rollout). */
+	/** No ReplicaSet that ran before this deploy is left to go back to. */
 	static final class NoEarlierRevision extends IllegalStateException {
 
 		NoEarlierRevision(String message) {

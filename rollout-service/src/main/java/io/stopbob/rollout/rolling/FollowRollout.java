@@ -6,10 +6,12 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
 import io.stopbob.ledger.Deploy;
@@ -54,6 +56,8 @@ public class FollowRollout {
 	private final Duration startBuiltWithin;
 
 	private final String producer;
+
+	private static final long BUSY_RETRY_MILLIS = 50;
 
 	private final Map<String, Followed> following = new ConcurrentHashMap<>();
 
@@ -108,11 +112,15 @@ public class FollowRollout {
 					request.get().settings().backend());
 			Followed followed = new Followed(request.get(), backend, deploymentId);
 			this.following.put(deploy.deployId(), followed);
+			schedule(followed, Duration.ZERO);
 			followed.watch = backend.watch(request.get(), deploymentId, () -> {
 				followed.changed = true;
 				schedule(followed, Duration.ZERO);
 			});
-			schedule(followed, Duration.ZERO);
+			if (this.following.get(deploy.deployId()) != followed) {
+				// Finished while its watches were being opened.
+				close(followed);
+			}
 		}
 		catch (RuntimeException ex) {
 			log.error("deploy {} could not start its rollout", deploy.deployId(), ex);
@@ -124,7 +132,17 @@ public class FollowRollout {
 	public void endedElsewhere(String deployId) {
 		Followed followed = unfollow(deployId);
 		if (followed != null) {
-			followed.backend().stop(followed.request(), followed.deploymentId());
+			followed.lock.lock();
+			try {
+				followed.backend().stop(followed.request(), followed.deploymentId());
+			}
+			catch (RuntimeException ex) {
+				log.error("deploy {} ended elsewhere, and stopping its rollout {} failed: put the fleet right by hand",
+						deployId, followed.deploymentId(), ex);
+			}
+			finally {
+				followed.lock.unlock();
+			}
 		}
 	}
 
@@ -135,33 +153,61 @@ public class FollowRollout {
 	private void schedule(Followed followed, Duration delay) {
 		Duration wait = followed.changed ? Duration.ZERO : delay;
 		long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, this.pollInterval.toMillis() / 5));
-		long ticket = followed.tickets.incrementAndGet();
-		this.scheduler.schedule(() -> poll(followed, ticket), wait.toMillis() + (wait.isZero() ? 0 : jitter),
-				TimeUnit.MILLISECONDS);
+		scheduleIn(followed, wait.toMillis() + (wait.isZero() ? 0 : jitter));
 	}
 
-	/** One poll at a time per rollout, and only the latest one scheduled. */
+	private void scheduleIn(Followed followed, long millis) {
+		long ticket = followed.tickets.incrementAndGet();
+		try {
+			this.scheduler.schedule(() -> poll(followed, ticket), millis, TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException shuttingDown) {
+			log.debug("deploy {}: not polled again, the service is stopping", followed.request().deployId());
+		}
+	}
+
+	/**
+	 * One poll at a time per rollout, and only the latest one scheduled. A poll that
+	 * finds another running leaves it a note to poll again at once, rather than wait for
+	 * it.
+	 */
 	private void poll(Followed followed, long ticket) {
-		synchronized (followed) {
-			if (ticket == followed.tickets.get()) {
-				followed.changed = false;
-				poll(followed);
-			}
+		if (ticket != followed.tickets.get()) {
+			return;
+		}
+		if (!followed.lock.tryLock()) {
+			// This is now the latest poll scheduled: it must run, after the one running.
+			followed.changed = true;
+			scheduleIn(followed, BUSY_RETRY_MILLIS);
+			return;
+		}
+		try {
+			followed.changed = false;
+			poll(followed);
+		}
+		finally {
+			followed.lock.unlock();
 		}
 	}
 
 	private Followed unfollow(String deployId) {
 		Followed followed = this.following.remove(deployId);
-		if (followed != null && followed.watch != null) {
-			try {
-				followed.watch.close();
-			}
-			catch (Exception ex) {
-				log.debug("deploy {}: closing the watch of {} failed: {}", deployId, followed.deploymentId(),
-						ex.getMessage());
-			}
+		if (followed != null) {
+			close(followed);
 		}
 		return followed;
+	}
+
+	private static void close(Followed followed) {
+		AutoCloseable watch = followed.watch;
+		if (watch != null) {
+			try {
+				watch.close();
+			}
+			catch (Exception ex) {
+				log.debug("closing the watch of {} failed: {}", followed.deploymentId(), ex.getMessage());
+			}
+		}
 	}
 
 	private void poll(Followed followed) {
@@ -267,10 +313,12 @@ public class FollowRollout {
 
 		private final AtomicLong tickets = new AtomicLong();
 
+		private final ReentrantLock lock = new ReentrantLock();
+
 		/** The backend reported a change since the last poll began. */
 		private volatile boolean changed;
 
-		private AutoCloseable watch;
+		private volatile AutoCloseable watch;
 
 		Followed(RolloutRequest request, RolloutBackend backend, String deploymentId) {
 			this.request = request;

@@ -1,5 +1,6 @@
 package io.stopbob.rollout.kubernetes;
 
+import java.time.Instant;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -89,6 +90,20 @@ public final class FakeCluster {
 	public void pods(String name, int ready, int crashing, int old) {
 		Deployment deployment = get(name);
 		ReplicaSet newest = newest(deployment);
+		// Counts first, then the pods: what a poll sees never has more pods than counts.
+		newest.setStatus(new ReplicaSetStatusBuilder().withReplicas(ready + crashing)
+			.withReadyReplicas(ready)
+			.withAvailableReplicas(ready)
+			.build());
+		this.client.apps().replicaSets().inNamespace(NAMESPACE).resource(newest).update();
+		deployment
+			.setStatus(new DeploymentStatusBuilder().withObservedGeneration(deployment.getMetadata().getGeneration())
+				.withReplicas(ready + crashing + old)
+				.withUpdatedReplicas(ready + crashing)
+				.withReadyReplicas(ready + old)
+				.withAvailableReplicas(ready + old)
+				.build());
+		this.client.apps().deployments().inNamespace(NAMESPACE).resource(deployment).update();
 		this.client.pods().inNamespace(NAMESPACE).withLabels(Map.of("app", name)).delete();
 		for (int i = 0; i < ready + crashing; i++) {
 			boolean up = i < ready;
@@ -129,31 +144,26 @@ public final class FakeCluster {
 					.build())
 				.create();
 		}
-		newest.setStatus(new ReplicaSetStatusBuilder().withReplicas(ready + crashing)
-			.withReadyReplicas(ready)
-			.withAvailableReplicas(ready)
-			.build());
-		this.client.apps().replicaSets().inNamespace(NAMESPACE).resource(newest).update();
-		deployment
-			.setStatus(new DeploymentStatusBuilder().withObservedGeneration(deployment.getMetadata().getGeneration())
-				.withReplicas(ready + crashing + old)
-				.withUpdatedReplicas(ready + crashing)
-				.withReadyReplicas(ready + old)
-				.withAvailableReplicas(ready + old)
-				.build());
-		this.client.apps().deployments().inNamespace(NAMESPACE).resource(deployment).update();
 	}
 
-	/** The Deployment made no progress within its deadline. */
-	public void progressDeadlineExceeded(String name) {
+	/** The Deployment made no progress within its deadline, as of that time. */
+	public void progressDeadlineExceeded(String name, Instant at) {
 		Deployment deployment = get(name);
 		deployment.getStatus()
 			.getConditions()
 			.add(new DeploymentConditionBuilder().withType("Progressing")
 				.withStatus("False")
 				.withReason("ProgressDeadlineExceeded")
+				.withLastUpdateTime(at.toString())
 				.withMessage("ReplicaSet has timed out progressing.")
 				.build());
+		this.client.apps().deployments().inNamespace(NAMESPACE).resource(deployment).update();
+	}
+
+	/** Someone outside StoP Bob edits the Deployment (kubectl, a GitOps controller). */
+	public void edit(String name, java.util.function.Consumer<Deployment> change) {
+		Deployment deployment = get(name);
+		change.accept(deployment);
 		this.client.apps().deployments().inNamespace(NAMESPACE).resource(deployment).update();
 	}
 

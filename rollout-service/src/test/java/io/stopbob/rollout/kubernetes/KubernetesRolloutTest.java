@@ -118,8 +118,10 @@ class KubernetesRolloutTest {
 			.containsExactly("registry.example.com/shop:" + SHA, "fluent-bit:3");
 		assertThat(web.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
 		assertThat(web.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getStrVal()).isEqualTo("50%");
+		assertThat(web.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal()).isZero();
 		assertThat(web.getMetadata().getAnnotations()).containsEntry(KubernetesBackend.SHA, SHA)
-			.containsEntry(KubernetesBackend.FROM_REVISION, "1");
+			.containsEntry(KubernetesBackend.FROM_REVISION, "1")
+			.containsEntry(KubernetesBackend.FROM_REPLICA_SET, "shop-web-h1");
 
 		this.cluster.newRevision("shop-web");
 		this.cluster.newRevision("shop-worker");
@@ -174,7 +176,7 @@ class KubernetesRolloutTest {
 		this.cluster.pods("shop-worker", 1, 0, 1);
 		Deployment worker = this.cluster.get("shop-worker");
 
-		this.cluster.progressDeadlineExceeded("shop-web");
+		this.cluster.progressDeadlineExceeded("shop-web", Instant.now());
 
 		Finished finished = awaitFinished();
 		assertThat(finished.outcome()).isEqualTo(Outcome.ROLLED_BACK);
@@ -250,6 +252,71 @@ class KubernetesRolloutTest {
 	}
 
 	@Test
+	void aProgressDeadlineThatPassedBeforeThisRolloutDoesNotRollItBack() {
+		this.cluster.progressDeadlineExceeded("shop-web", Instant.now().minus(Duration.ofHours(1)));
+		Ledger ledger = ledger();
+		follower(ledger).built(ledger.find("d-1").orElseThrow());
+		Awaitility.await().until(() -> "d-1".equals(annotation("shop-worker", KubernetesBackend.DEPLOY_ID)));
+
+		this.cluster.newRevision("shop-web");
+		this.cluster.newRevision("shop-worker");
+		this.cluster.progressDeadlineExceeded("shop-web", Instant.now().minus(Duration.ofHours(1)));
+		this.cluster.pods("shop-web", 4, 0, 0);
+		this.cluster.pods("shop-worker", 2, 0, 0);
+
+		assertThat(awaitFinished().outcome()).isEqualTo(Outcome.SUCCEEDED);
+	}
+
+	@Test
+	void aStartThatACrashCutShortIsFinishedAfterTheRestartHoweverOldTheBuild() {
+		this.cluster.edit("shop-web",
+				(deployment) -> deployment.getMetadata().getAnnotations().put(KubernetesBackend.DEPLOY_ID, "d-1"));
+		Ledger ledger = new Ledger();
+		ledger.apply(requested());
+		ledger.apply(new Built(new Meta("e-2", "d-1", TARGET, Instant.now().minus(Duration.ofHours(3)), "test"), SHA,
+				"production-1", "ci", List.of("build"), null, false));
+
+		follower(ledger).built(ledger.find("d-1").orElseThrow());
+
+		Awaitility.await().until(() -> "d-1".equals(annotation("shop-worker", KubernetesBackend.DEPLOY_ID)));
+		assertThat(this.cluster.image("shop-worker")).isEqualTo("registry.example.com/shop:" + SHA);
+		assertThat(patches()).containsExactly("/apis/apps/v1/namespaces/shop/deployments/shop-worker");
+	}
+
+	@Test
+	void aPausedDeploymentIsRefusedBeforeAnythingChanges() {
+		this.cluster.edit("shop-worker", (deployment) -> deployment.getSpec().setPaused(true));
+		Ledger ledger = ledger();
+
+		follower(ledger).built(ledger.find("d-1").orElseThrow());
+
+		Finished finished = awaitFinished();
+		assertThat(finished.outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(finished.reason()).contains("Deployment shop/shop-worker is paused: resume it");
+		assertThat(annotation("shop-web", KubernetesBackend.DEPLOY_ID)).isNull();
+	}
+
+	@Test
+	void anImageSetBySomeoneElseMidRolloutEndsItFailedNotSucceeded() {
+		Ledger ledger = ledger();
+		follower(ledger).built(ledger.find("d-1").orElseThrow());
+		Awaitility.await().until(() -> "d-1".equals(annotation("shop-worker", KubernetesBackend.DEPLOY_ID)));
+
+		this.cluster.edit("shop-web",
+				(deployment) -> deployment.getSpec()
+					.getTemplate()
+					.getSpec()
+					.getContainers()
+					.get(0)
+					.setImage("registry.example.com/shop:hotfix"));
+
+		Finished finished = awaitFinished();
+		assertThat(finished.outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(finished.reason())
+			.contains("Deployment shop/shop-web was set to registry.example.com/shop:hotfix during this rollout");
+	}
+
+	@Test
 	void anAppWithoutTheNamedDeploymentFailsSayingWhich() {
 		this.client.apps().deployments().inNamespace(FakeCluster.NAMESPACE).withName("shop-worker").delete();
 		Ledger ledger = ledger();
@@ -270,7 +337,7 @@ class KubernetesRolloutTest {
 		ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
 		this.schedulers.add(scheduler);
 		KubernetesBackend backend = new KubernetesBackend(this.client,
-				new Retrying(2, Duration.ofMillis(10), Duration.ofMillis(50)));
+				new Retrying(2, Duration.ofMillis(10), Duration.ofMillis(50)), Clock.systemUTC());
 		return new FollowRollout(this.catalog, ledger, Map.of(Rollout.Backend.KUBERNETES, backend), this.published::add,
 				scheduler, Clock.systemUTC(), Duration.ofMillis(20), Duration.ofMinutes(15), "rollout-service");
 	}
