@@ -32,16 +32,14 @@ import io.stopbob.ledger.PipelineEvent.Progressed;
 import io.stopbob.ledger.PipelineEvent.Requested;
 import io.stopbob.ledger.Target;
 import io.stopbob.platform.catalog.Catalog;
-import io.stopbob.platform.catalog.CatalogLoader;
 import io.stopbob.platform.catalog.Rollout;
 import io.stopbob.platform.retry.Retrying;
+import io.stopbob.rollout.TestCatalogs;
 import io.stopbob.rollout.rolling.FollowRollout;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.core.io.ByteArrayResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,7 +57,7 @@ class KubernetesRolloutTest {
 
 	private final List<PipelineEvent> published = new CopyOnWriteArrayList<>();
 
-	private final Catalog catalog = CatalogLoader.load(new ByteArrayResource("""
+	private final Catalog catalog = TestCatalogs.of("""
 			apps:
 			  shop:
 			    repository: stop-bob/shop
@@ -75,12 +73,7 @@ class KubernetesRolloutTest {
 			            deployments: [shop-web, shop-worker]
 			            container: web
 			            image: registry.example.com/shop:{sha}
-			""".getBytes()) {
-		@Override
-		public String getDescription() {
-			return "test catalog";
-		}
-	});
+			""");
 
 	private KubernetesMockServer server;
 

@@ -24,13 +24,11 @@ import io.stopbob.ledger.PipelineEvent.Person;
 import io.stopbob.ledger.PipelineEvent.Requested;
 import io.stopbob.ledger.Target;
 import io.stopbob.platform.catalog.Catalog;
-import io.stopbob.platform.catalog.CatalogLoader;
 import io.stopbob.platform.catalog.Rollout;
+import io.stopbob.rollout.TestCatalogs;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.core.io.ByteArrayResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,7 +46,7 @@ class FollowRolloutTest {
 
 	private final List<PipelineEvent> published = new CopyOnWriteArrayList<>();
 
-	private final Catalog catalog = CatalogLoader.load(new ByteArrayResource("""
+	private final Catalog catalog = TestCatalogs.of("""
 			apps:
 			  demo:
 			    repository: stop-bob/demo
@@ -58,12 +56,7 @@ class FollowRolloutTest {
 			      staging:
 			        tag-prefix: staging-
 			        rollout: { backend: local }
-			""".getBytes()) {
-		@Override
-		public String getDescription() {
-			return "test catalog";
-		}
-	});
+			""");
 
 	@AfterEach
 	void stop() {
