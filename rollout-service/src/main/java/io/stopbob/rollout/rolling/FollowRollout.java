@@ -101,10 +101,9 @@ public class FollowRollout {
 			Instant builtAt = deploy.build().get().meta().occurredAt();
 			if (found.isEmpty() && builtAt.isBefore(this.clock.instant().minus(this.startBuiltWithin))) {
 				log.warn(
-						"deploy {} of {} was built at {} and never rolled out; a restart does not start a release"
-								+ " that old. Re-drive it with `bin/stop replay --deploy {}` or deploy again.",
-						deploy.deployId(), deploy.target(), deploy.build().get().meta().occurredAt(),
-						deploy.deployId());
+						"deploy {} of {} was built at {} and never rolled out; a release built more than {} ago is"
+								+ " not started. Re-drive it with `bin/stop replay --deploy {}` if it is still wanted.",
+						deploy.deployId(), deploy.target(), builtAt, this.startBuiltWithin, deploy.deployId());
 				return;
 			}
 			String deploymentId = found.orElseGet(() -> backend.start(request.get()));
@@ -168,8 +167,7 @@ public class FollowRollout {
 
 	/**
 	 * One poll at a time per rollout, and only the latest one scheduled. A poll that
-	 * finds another running leaves it a note to poll again at once, rather than wait for
-	 * it.
+	 * finds another running tries again shortly, so the latest scheduled always runs.
 	 */
 	private void poll(Followed followed, long ticket) {
 		if (ticket != followed.tickets.get()) {

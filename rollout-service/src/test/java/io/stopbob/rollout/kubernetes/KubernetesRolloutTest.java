@@ -310,6 +310,20 @@ class KubernetesRolloutTest {
 	}
 
 	@Test
+	void aDeploymentWithoutTheNamedContainerFailsBeforeAnythingChanges() {
+		this.cluster.edit("shop-worker",
+				(deployment) -> deployment.getSpec().getTemplate().getSpec().getContainers().get(0).setName("app"));
+		Ledger ledger = ledger();
+
+		follower(ledger).built(ledger.find("d-1").orElseThrow());
+
+		Finished finished = awaitFinished();
+		assertThat(finished.outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(finished.reason()).contains("Deployment shop/shop-worker has no container named web");
+		assertThat(annotation("shop-web", KubernetesBackend.DEPLOY_ID)).isNull();
+	}
+
+	@Test
 	void anAppWithoutTheNamedDeploymentFailsSayingWhich() {
 		this.client.apps().deployments().inNamespace(FakeCluster.NAMESPACE).withName("shop-worker").delete();
 		Ledger ledger = ledger();
