@@ -26,7 +26,7 @@ public class GitHubCalls {
 	private final Duration maxWait;
 
 	public GitHubCalls(int attempts, Duration backoff, Duration maxWait) {
-		this.retrying = new Retrying(attempts, backoff, maxWait);
+		this.retrying = new Retrying("GitHub", attempts, backoff, maxWait);
 		this.maxWait = maxWait;
 	}
 

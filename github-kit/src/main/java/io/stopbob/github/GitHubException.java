@@ -1,10 +1,12 @@
 package io.stopbob.github;
 
+import io.stopbob.platform.retry.OutsideFailure;
+
 /**
  * GitHub refused or kept failing. {@link #permanent()} when another try cannot help (bad
  * token, no access, no such repository); the message says what a person can do about it.
  */
-public class GitHubException extends RuntimeException {
+public class GitHubException extends RuntimeException implements OutsideFailure {
 
 	private final boolean permanent;
 
@@ -13,8 +15,14 @@ public class GitHubException extends RuntimeException {
 		this.permanent = permanent;
 	}
 
+	@Override
 	public boolean permanent() {
 		return this.permanent;
+	}
+
+	@Override
+	public String system() {
+		return "GitHub";
 	}
 
 }

@@ -24,17 +24,22 @@ public final class Deploy {
 
 	private final Set<String> seenEventIds = new HashSet<>();
 
-	private Stage stage;
+	// Written by the one thread that applies the log, read by any (requests, work in
+	// lanes): volatile, so readers see whole events.
+	private volatile Stage stage;
 
-	private Requested request;
+	private volatile Requested request;
 
-	private Tagged tag;
+	/** Where the request stands in the log of its target: earlier requests win. */
+	private volatile long sequence;
 
-	private Built build;
+	private volatile Tagged tag;
 
-	private Progressed progress;
+	private volatile Built build;
 
-	private Finished finish;
+	private volatile Progressed progress;
+
+	private volatile Finished finish;
 
 	Deploy(String deployId, Target target) {
 		this.deployId = deployId;
@@ -45,11 +50,14 @@ public final class Deploy {
 	 * Records the event. Returns false, changing nothing, when this event was seen before
 	 * (redelivery or replay).
 	 */
-	boolean apply(PipelineEvent event) {
+	boolean apply(PipelineEvent event, long order) {
 		if (!this.seenEventIds.add(event.meta().eventId())) {
 			return false;
 		}
 		if (event instanceof Requested requested) {
+			if (this.request == null) {
+				this.sequence = order;
+			}
 			this.request = requested;
 		}
 		else if (event instanceof Tagged tagged) {
@@ -101,6 +109,13 @@ public final class Deploy {
 	 */
 	public boolean inFlight() {
 		return this.request != null && this.finish == null;
+	}
+
+	/**
+	 * The order in which requests reached this projection: the log's order per target.
+	 */
+	long sequence() {
+		return this.sequence;
 	}
 
 	public Optional<Requested> request() {

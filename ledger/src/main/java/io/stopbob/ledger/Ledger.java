@@ -16,6 +16,9 @@ public final class Ledger {
 
 	private final Map<String, Deploy> deploys = new ConcurrentHashMap<>();
 
+	/** Counts applied events, so a deploy knows where its request stood in the log. */
+	private long applied;
+
 	/** The newest deploy of each target that succeeded: what runs there now. */
 	private final Map<Target, Deploy> lastSucceeded = new ConcurrentHashMap<>();
 
@@ -37,7 +40,7 @@ public final class Ledger {
 	 */
 	public synchronized Applied apply(PipelineEvent event) {
 		Deploy deploy = this.deploys.computeIfAbsent(event.deployId(), (id) -> new Deploy(id, event.meta().target()));
-		boolean fresh = deploy.apply(event);
+		boolean fresh = deploy.apply(event, ++this.applied);
 		if (event instanceof PipelineEvent.Built built) {
 			this.passedBuilds.computeIfAbsent(deploy.target(), (target) -> new ConcurrentHashMap<>())
 				.putIfAbsent(built.sha(), built);
@@ -99,13 +102,28 @@ public final class Ledger {
 			.toList();
 	}
 
-	/** Other deploys than this one in flight on the target, the oldest first. */
-	public List<Deploy> inFlightBesides(Target target, String deployId) {
+	/** Deploys in flight that were asked for and have no tag yet. */
+	public List<Deploy> awaitingTag() {
+		return this.inFlight.values()
+			.stream()
+			.flatMap((deploys) -> deploys.values().stream())
+			.filter((deploy) -> deploy.tag().isEmpty())
+			.sorted(Comparator.comparingLong(Deploy::sequence))
+			.toList();
+	}
+
+	/**
+	 * Deploys of the target asked for before this one (in the log's order) and still in
+	 * flight, the oldest first: the first request holds the target, whenever it is looked
+	 * at.
+	 */
+	public List<Deploy> inFlightBefore(Target target, String deployId) {
+		long sequence = find(deployId).map(Deploy::sequence).orElse(Long.MAX_VALUE);
 		return this.inFlight.getOrDefault(target, Map.of())
 			.values()
 			.stream()
-			.filter((deploy) -> !deploy.deployId().equals(deployId))
-			.sorted(Comparator.comparing((Deploy deploy) -> deploy.requestedAt().orElseThrow()))
+			.filter((deploy) -> deploy.sequence() < sequence)
+			.sorted(Comparator.comparingLong(Deploy::sequence))
 			.toList();
 	}
 

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class RetryingTest {
 
-	private final Retrying retrying = new Retrying(3, Duration.ofMillis(1), Duration.ofMillis(50));
+	private final Retrying retrying = new Retrying("test", 3, Duration.ofMillis(1), Duration.ofMillis(50));
 
 	@Test
 	void aCallThatRecoversReturnsItsValue() {

@@ -37,7 +37,7 @@ public class SlackApi {
 
 	public SlackApi(MethodsClient client, SlackProperties.Retry retry, MeterRegistry meters) {
 		this.client = client;
-		this.retrying = new Retrying(retry.attempts(), retry.backoff(), retry.maxWait());
+		this.retrying = new Retrying("Slack", retry.attempts(), retry.backoff(), retry.maxWait());
 		this.meters = meters;
 	}
 

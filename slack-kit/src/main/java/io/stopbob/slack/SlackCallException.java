@@ -1,7 +1,9 @@
 package io.stopbob.slack;
 
+import io.stopbob.platform.retry.OutsideFailure;
+
 /** Slack did not do what was asked, after the retries it deserved. */
-public class SlackCallException extends RuntimeException {
+public class SlackCallException extends RuntimeException implements OutsideFailure {
 
 	private final String error;
 
@@ -23,6 +25,16 @@ public class SlackCallException extends RuntimeException {
 	 */
 	public boolean transientFailure() {
 		return this.transientFailure;
+	}
+
+	@Override
+	public boolean permanent() {
+		return !this.transientFailure;
+	}
+
+	@Override
+	public String system() {
+		return "Slack";
 	}
 
 }

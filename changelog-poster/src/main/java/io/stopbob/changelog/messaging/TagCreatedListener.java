@@ -1,7 +1,5 @@
 package io.stopbob.changelog.messaging;
 
-import java.util.Collection;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -9,26 +7,29 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.stopbob.changelog.changes.PostChangelog;
 import io.stopbob.ledger.PipelineEvent.Tagged;
 import io.stopbob.ledger.messaging.EventMapping;
-import io.stopbob.ledger.messaging.PartitionRestore;
+import io.stopbob.platform.bus.BusListeners;
+import io.stopbob.platform.bus.PartitionRestore;
+import io.stopbob.platform.bus.PartitionRestore.Mode;
+import io.stopbob.platform.bus.RestoringListener;
+import io.stopbob.platform.retry.Outage;
 import io.stopbob.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.listener.ConsumerSeekAware;
-import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.stereotype.Component;
 
 /**
- * One changelog per tag. The deploys already posted are rebuilt from the topic on
- * assignment; a failure to post is logged with the deploy and counted
- * ({@code stop.changelog.failures}), and never holds up the next release.
+ * One changelog per tag. The deploys whose changelog was posted are rebuilt from the
+ * topic (a replayed tag was handled before); a tag counts as posted only once its message
+ * is in the channel. Slack or GitHub being away makes the changelog wait, without holding
+ * up the deploy; a refusal is logged with the deploy and counted
+ * ({@code stop.changelog.failures}).
  */
 @Component
-class TagCreatedListener implements ConsumerSeekAware {
+class TagCreatedListener extends RestoringListener {
 
 	private static final Logger log = LoggerFactory.getLogger(TagCreatedListener.class);
 
@@ -36,41 +37,45 @@ class TagCreatedListener implements ConsumerSeekAware {
 
 	private final MeterRegistry meters;
 
-	private final PartitionRestore restore = new PartitionRestore();
-
 	private final Set<String> posted = ConcurrentHashMap.newKeySet();
 
-	TagCreatedListener(PostChangelog postChangelog, MeterRegistry meters) {
+	TagCreatedListener(BusListeners bus, PostChangelog postChangelog, MeterRegistry meters) {
+		super(bus);
 		this.postChangelog = postChangelog;
 		this.meters = meters;
 	}
 
 	@KafkaListener(id = "changelog-poster", topics = Topics.TAG_CREATED,
+			containerPostProcessor = RestoringListener.ITSELF,
 			properties = { PartitionRestore.MANUAL_COMMIT, PartitionRestore.NEW_GROUP_STARTS_AT_END })
-	void on(ConsumerRecord<String, SpecificRecord> record, Acknowledgment ack) {
-		this.restore.accept(record, ack, (accepted, mode) -> {
-			Tagged tagged = (Tagged) EventMapping.toDomain(accepted.value());
-			if (!this.posted.add(tagged.deployId()) || mode == PartitionRestore.Mode.REPLAY) {
-				return;
-			}
-			try {
-				this.postChangelog.tagCreated(tagged, mode == PartitionRestore.Mode.UNCERTAIN);
-			}
-			catch (RuntimeException ex) {
-				log.error("changelog for deploy {} ({}) could not be posted", tagged.deployId(), tagged.tag(), ex);
-				this.meters.counter("stop.changelog.failures").increment();
-			}
-		});
+	void on(ConsumerRecord<String, SpecificRecord> record) {
+		receive(record);
 	}
 
 	@Override
-	public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
-		this.restore.onPartitionsAssigned(assignments, callback);
+	protected void apply(SpecificRecord event, Mode mode) {
+		if (mode == Mode.REPLAY) {
+			this.posted.add(EventMapping.toDomain(event).deployId());
+		}
 	}
 
 	@Override
-	public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-		this.restore.onPartitionsRevoked(partitions);
+	protected void act(SpecificRecord event, boolean uncertain) {
+		Tagged tagged = (Tagged) EventMapping.toDomain(event);
+		if (this.posted.contains(tagged.deployId())) {
+			return;
+		}
+		try {
+			this.postChangelog.tagCreated(tagged, uncertain);
+		}
+		catch (RuntimeException ex) {
+			if (Outage.of(ex).isPresent()) {
+				throw ex;
+			}
+			log.error("changelog for deploy {} ({}) could not be posted", tagged.deployId(), tagged.tag(), ex);
+			this.meters.counter("stop.changelog.failures").increment();
+		}
+		this.posted.add(tagged.deployId());
 	}
 
 }

@@ -1,70 +1,53 @@
 package io.stopbob.ledger.messaging;
 
-import java.util.Collection;
-import java.util.Map;
-
 import io.stopbob.ledger.Deploy;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.PipelineEvent;
+import io.stopbob.platform.bus.BusListeners;
+import io.stopbob.platform.bus.PartitionRestore.Mode;
+import io.stopbob.platform.bus.RestoringListener;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
-
-import org.springframework.kafka.listener.ConsumerSeekAware;
-import org.springframework.kafka.support.Acknowledgment;
 
 /**
  * A service's listener on the pipeline topics that keeps its ledger: every record is
- * applied, replays restore state only, and the service acts on each event that is new to
- * it, after its partitions are replayed. {@link #onCaughtUp} is where it resumes work cut
- * short by a restart.
+ * applied in log order, and the service's work for an event runs with the deploy as the
+ * ledger has it then (see {@link RestoringListener} for when work runs and when it counts
+ * as done).
  */
-public abstract class LedgerListener implements ConsumerSeekAware {
+public abstract class LedgerListener extends RestoringListener {
 
 	protected final Ledger ledger;
 
-	private final PartitionRestore restore = new PartitionRestore();
-
-	private boolean resumed;
-
-	protected LedgerListener(Ledger ledger) {
+	protected LedgerListener(Ledger ledger, BusListeners bus) {
+		super(bus);
 		this.ledger = ledger;
 	}
 
+	@Override
+	protected final void apply(SpecificRecord event, Mode mode) {
+		this.ledger.apply(EventMapping.toDomain(event));
+	}
+
+	@Override
+	protected final void act(SpecificRecord event, boolean uncertain) {
+		PipelineEvent domain = EventMapping.toDomain(event);
+		this.ledger.find(domain.deployId()).ifPresent((deploy) -> onEvent(domain, deploy, uncertain));
+	}
+
 	/**
-	 * Call from the {@code @KafkaListener} method (manual acks, see
-	 * {@link PartitionRestore}).
+	 * The service's work for an event, with its deploy as it stands now.
+	 * @param uncertain it may have been done before: look for the side effect first
 	 */
-	protected void receive(ConsumerRecord<String, SpecificRecord> record, Acknowledgment ack) {
-		this.restore.accept(record, ack, (accepted, mode) -> {
-			PipelineEvent event = EventMapping.toDomain(accepted.value());
-			Ledger.Applied applied = this.ledger.apply(event);
-			if (mode != PartitionRestore.Mode.REPLAY && applied.fresh()) {
-				onNew(event, applied.deploy());
-			}
-		});
-		if (!this.resumed && this.restore.caughtUp()) {
-			this.resumed = true;
-			onCaughtUp();
+	protected abstract void onEvent(PipelineEvent event, Deploy deploy, boolean uncertain);
+
+	/**
+	 * Picks up work of a deploy that the ledger says is unfinished, in its target's lane;
+	 * a deploy of an app no longer in the catalog is history only.
+	 */
+	protected final void resume(Deploy deploy, String what, Runnable work) {
+		if (known(deploy.target().app())) {
+			redrive(deploy.target().toString(), "deploy " + deploy.deployId() + ": " + what, work);
 		}
-	}
-
-	/** An event this service has not seen before, with its deploy as it stands now. */
-	protected abstract void onNew(PipelineEvent event, Deploy deploy);
-
-	/** The assigned partitions are replayed: pick up what a restart interrupted. */
-	protected void onCaughtUp() {
-	}
-
-	@Override
-	public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
-		this.resumed = false;
-		this.restore.onPartitionsAssigned(assignments, callback);
-	}
-
-	@Override
-	public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-		this.restore.onPartitionsRevoked(partitions);
 	}
 
 }

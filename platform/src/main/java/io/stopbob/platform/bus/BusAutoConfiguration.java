@@ -1,18 +1,17 @@
 package io.stopbob.platform.bus;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.stopbob.schemas.EventDeserializer;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.stopbob.platform.catalog.Catalog;
+import io.stopbob.platform.retry.Outages;
+import io.stopbob.schemas.EventDeserializer;
 import io.stopbob.schemas.EventSerializer;
-import io.stopbob.schemas.Events;
-import io.stopbob.schemas.TargetKey;
 import io.stopbob.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -27,6 +26,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
@@ -39,9 +39,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * The event bus, written once for every service: Avro events keyed by target, producers
@@ -80,7 +78,7 @@ public class BusAutoConfiguration {
 
 	@Bean
 	EventPublisher eventPublisher(KafkaTemplate<String, SpecificRecord> template) {
-		return new EventPublisher(template, Duration.ofSeconds(30));
+		return new EventPublisher(template);
 	}
 
 	@Bean
@@ -98,13 +96,8 @@ public class BusAutoConfiguration {
 		return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
 	}
 
-	/**
-	 * Retries a failing record a bounded number of times, then publishes it to
-	 * {@code <topic>.DLT} on the same partition with the failure in its headers and moves
-	 * on. Undecodable records skip the retries: their bytes will not change.
-	 */
 	@Bean
-	DefaultErrorHandler deadLetteringErrorHandler(ProducerFactory<Object, Object> producerFactory,
+	DeadLetters deadLetters(ProducerFactory<Object, Object> producerFactory,
 			KafkaTemplate<String, SpecificRecord> events, BusProperties properties) {
 		KafkaOperations<Object, Object> rawBytes = new KafkaTemplate<>(producerFactory,
 				Map.of(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
@@ -115,41 +108,36 @@ public class BusAutoConfiguration {
 				(record, ex) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
 		recoverer.setHeadersFunction((record, ex) -> new RecordHeaders(
 				new Header[] { new RecordHeader(REASON_HEADER, rootCause(ex).getBytes(StandardCharsets.UTF_8)) }));
-		ExponentialBackOff backOff = new ExponentialBackOff(properties.retry().backoff().toMillis(), 2.0);
-		backOff.setMaxAttempts(Math.max(0, properties.retry().attempts() - 1));
-		DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
-		handler.addNotRetryableExceptions(UnknownAppException.class);
-		return handler;
+		return new DeadLetters(recoverer, properties.retry());
 	}
 
 	/**
-	 * A well-formed event for an app the catalog does not have is poison too: no service
-	 * could act on it (or should invent an end for it), so it goes to the DLT with its
-	 * reason before any listener sees it.
+	 * For listeners that are not {@link RestoringListener}s: a failing record is retried
+	 * a bounded number of times, then published to {@code <topic>.DLT}.
 	 */
 	@Bean
-	RecordInterceptor<Object, Object> knownAppsOnly(ObjectProvider<Catalog> catalog) {
-		return (record, consumer) -> {
-			Catalog known = catalog.getIfAvailable();
-			if (known != null && record.value() instanceof SpecificRecord event && Events.metaOf(event).isPresent()) {
-				TargetKey target = Events.target(event);
-				if (known.app(target.app()).isEmpty()) {
-					throw new UnknownAppException(target.app() + " is not in the catalog (" + known.appNames()
-							+ "); event " + Events.meta(event).getEventId() + " of deploy "
-							+ Events.meta(event).getDeployId());
-				}
-			}
-			return record;
-		};
+	DefaultErrorHandler deadLetteringErrorHandler(DeadLetters deadLetters) {
+		return deadLetters.errorHandler((record) -> {
+		});
 	}
 
-	/** See {@link #knownAppsOnly}. */
-	static class UnknownAppException extends RuntimeException {
+	/** Work waiting for an outside system, per system: the gauge stop.outside.waiting. */
+	@Bean
+	Outages outages(MeterRegistry meters) {
+		return new Outages(meters);
+	}
 
-		UnknownAppException(String message) {
-			super(message);
-		}
+	@Bean(destroyMethod = "close")
+	Lanes lanes(BusProperties properties, MeterRegistry meters, Outages outages,
+			@Value("${spring.application.name:stop}") String service) {
+		BusProperties.Lanes lanes = properties.lanes();
+		return new Lanes(service + "-work", lanes.threads(), lanes.firstWait(), lanes.maxWait(), meters, outages);
+	}
 
+	@Bean
+	BusListeners busListeners(Lanes lanes, DeadLetters deadLetters, ObjectProvider<Catalog> catalog,
+			BusProperties properties) {
+		return new BusListeners(lanes, deadLetters, catalog, properties.lanes().maxPending());
 	}
 
 	private static String rootCause(Throwable ex) {

@@ -17,8 +17,9 @@ import org.springframework.kafka.core.KafkaAdmin;
 
 /**
  * Asks the broker for its cluster id and nodes within a short timeout: UP only when Kafka
- * really answers. Part of readiness, not liveness: a service without its broker should
- * get no traffic, but restarting it would not bring the broker back.
+ * really answers. Part of the overall health, not of liveness or readiness: a service
+ * whose broker is away waits for it (its work resumes when it is back) and still answers
+ * people, and restarting it would not bring the broker back.
  */
 public class KafkaHealthIndicator implements HealthIndicator, DisposableBean {
 

@@ -9,11 +9,14 @@ import org.slf4j.LoggerFactory;
  * The one retry loop for calls to outside systems: a bounded number of attempts,
  * exponential backoff with a ceiling, and the outside system's own "try again after"
  * honoured up to that ceiling. What is not worth retrying is thrown by the attempt itself
- * and passes straight through.
+ * and passes straight through. Giving up is not the end of the work: it is an
+ * {@link Outage}, which the caller's work waits out (see the bus's {@code Lanes}).
  */
 public final class Retrying {
 
 	private static final Logger log = LoggerFactory.getLogger(Retrying.class);
+
+	private final String system;
 
 	private final int attempts;
 
@@ -22,11 +25,14 @@ public final class Retrying {
 	private final Duration maxWait;
 
 	/**
+	 * @param system the outside system called, for logs and outages (e.g.
+	 * {@code CodeDeploy})
 	 * @param attempts calls in all, the first included
 	 * @param backoff pause before the first retry, doubled each time
 	 * @param maxWait the longest pause, also the cap on a "retry after"
 	 */
-	public Retrying(int attempts, Duration backoff, Duration maxWait) {
+	public Retrying(String system, int attempts, Duration backoff, Duration maxWait) {
+		this.system = system;
 		this.attempts = Math.max(1, attempts);
 		this.backoff = backoff;
 		this.maxWait = maxWait;
@@ -52,12 +58,12 @@ public final class Retrying {
 				boolean told = retry.after != null;
 				int spent = told ? ++waits : ++failures;
 				if (spent >= this.attempts + (told ? 1 : 0)) {
-					throw new GaveUp(what, retry.getMessage(), failures + waits);
+					throw new GaveUp(this.system, what, retry.getMessage(), failures + waits);
 				}
 				Duration pause = told ? min(retry.after, this.maxWait) : wait;
 				log.warn("{} failed ({}), {} {} of {}; retrying in {} ms", what, retry.getMessage(),
 						told ? "wait" : "attempt", spent, this.attempts, pause.toMillis());
-				sleep(pause, what);
+				sleep(pause, this.system, what);
 				if (!told) {
 					wait = min(wait.multipliedBy(2), this.maxWait);
 				}
@@ -69,13 +75,13 @@ public final class Retrying {
 		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
-	private static void sleep(Duration pause, String what) {
+	private static void sleep(Duration pause, String system, String what) {
 		try {
 			Thread.sleep(pause.toMillis());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new GaveUp(what, "interrupted", 0);
+			throw new GaveUp(system, what, "interrupted", 0);
 		}
 	}
 
@@ -106,18 +112,34 @@ public final class Retrying {
 
 	}
 
-	/** Every attempt failed; the message has the call and the last reason. */
-	public static class GaveUp extends RuntimeException {
+	/**
+	 * Every attempt failed in a way that may pass: an outage of the system, not a
+	 * refusal. The message has the call and the last reason.
+	 */
+	public static class GaveUp extends RuntimeException implements OutsideFailure {
+
+		private final String system;
 
 		private final String reason;
 
-		GaveUp(String what, String reason, int attempts) {
+		GaveUp(String system, String what, String reason, int attempts) {
 			super(what + " kept failing (" + reason + ") after " + attempts + " attempts");
+			this.system = system;
 			this.reason = reason;
 		}
 
 		public String reason() {
 			return this.reason;
+		}
+
+		@Override
+		public String system() {
+			return this.system;
+		}
+
+		@Override
+		public boolean permanent() {
+			return false;
 		}
 
 	}

@@ -6,11 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.stopbob.events.BuildPassed;
 import io.stopbob.events.DeployRequested;
 import io.stopbob.schemas.EventCodec;
 import io.stopbob.schemas.EventMother;
+import io.stopbob.schemas.Events;
 import io.stopbob.schemas.Topics;
 import io.stopbob.testkit.TopicProbe;
 import org.apache.kafka.clients.admin.AdminClient;
@@ -19,8 +22,10 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@link ContainerBusTest}).
  */
 @SpringBootTest(properties = { "stop.catalog.location=classpath:test-catalog.yml", "stop.bus.partitions=2",
-		"stop.bus.retry.backoff=50ms", "spring.application.name=bus-test" })
+		"stop.bus.retry.backoff=50ms", "stop.bus.lanes.first-wait=20ms", "stop.bus.lanes.max-wait=200ms",
+		"spring.application.name=bus-test" })
 abstract class BusContract {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
@@ -51,10 +59,18 @@ abstract class BusContract {
 	@Autowired
 	private Environment environment;
 
+	@Autowired
+	private WorkingListener working;
+
+	@Autowired
+	private KafkaListenerEndpointRegistry listeners;
+
 	private TopicProbe deadLetters;
 
 	@BeforeEach
 	void probeDeadLetters() {
+		Awaitility.await().atMost(WAIT).until(this.working::caughtUp);
+		this.working.done.clear();
 		this.service.consumed.clear();
 		this.deadLetters = TopicProbe.on(bootstrapServers(), Topics.deadLetter(Topics.DEPLOY_REQUESTED));
 	}
@@ -120,6 +136,110 @@ abstract class BusContract {
 		assertThat(TopicProbe.header(dead, BusAutoConfiguration.REASON_HEADER)).contains("GitHub said 500");
 		assertThat(this.service.failingAttempts).hasValue(3);
 		assertThat(awaitConsumed("d-after-failure").value()).isEqualTo(next);
+	}
+
+	@Test
+	void workThatMeetsAnOutageWaitsForItHoldingUpNoOtherTargetAndIsDoneOnceWhenItIsBack() throws Exception {
+		this.working.away.add("demo/production");
+		this.publisher.publish(built("d-outage", "production"));
+		this.publisher.publish(built("d-other", "staging"));
+
+		Awaitility.await().atMost(WAIT).until(() -> this.working.done.contains("d-other"));
+		Awaitility.await().atMost(WAIT).until(() -> this.working.attemptsWhileAway.get() >= 5);
+		assertThat(this.working.done).containsExactly("d-other");
+
+		this.working.away.clear();
+
+		Awaitility.await().atMost(WAIT).until(() -> this.working.done.size() == 2);
+		assertThat(this.working.done).containsExactly("d-other", "d-outage uncertain");
+	}
+
+	@Test
+	void workThatFailsForGoodDeadLettersItsRecordOnceAndTheTargetGoesOn() throws Exception {
+		this.working.broken.add("d-broken");
+		try (TopicProbe builds = TopicProbe.on(bootstrapServers(), Topics.deadLetter(Topics.BUILD_PASSED))) {
+			this.publisher.publish(built("d-broken", "staging"));
+			this.publisher.publish(built("d-after-broken", "staging"));
+
+			ConsumerRecord<String, byte[]> dead = builds
+				.await(1,
+						(record) -> TopicProbe.decodes(record)
+								&& "d-broken".equals(Events.meta(TopicProbe.event(record)).getDeployId()),
+						WAIT)
+				.get(0);
+			assertThat(TopicProbe.header(dead, BusAutoConfiguration.REASON_HEADER))
+				.contains("the work of d-broken cannot be done");
+			Awaitility.await().atMost(WAIT).until(() -> this.working.done.contains("d-after-broken"));
+		}
+	}
+
+	@Test
+	void aLiveRecordOfAnAppNotInTheCatalogGoesToTheDeadLetterTopicWithItsReason() throws Exception {
+		try (TopicProbe builds = TopicProbe.on(bootstrapServers(), Topics.deadLetter(Topics.BUILD_PASSED))) {
+			this.publisher.publish(EventMother.buildPassed("d-gone")
+				.setMeta(EventMother.meta("d-gone").setApp("gone").build())
+				.build());
+
+			ConsumerRecord<String, byte[]> dead = builds.await(1, (record) -> "gone/staging".equals(record.key()), WAIT)
+				.get(0);
+			assertThat(TopicProbe.header(dead, BusAutoConfiguration.REASON_HEADER))
+				.contains("gone is not in the catalog");
+		}
+	}
+
+	@Test
+	void afterARestartWorkThatNeverFinishedRunsAgainLookingFirstAndFinishedWorkIsHistory() throws Exception {
+		this.working.away.add("demo/production");
+		this.publisher.publish(built("d-unfinished", "production"));
+		this.publisher.publish(built("d-finished", "staging"));
+		Awaitility.await().atMost(WAIT).until(() -> this.working.done.contains("d-finished"));
+		Awaitility.await().atMost(WAIT).until(() -> this.working.attemptsWhileAway.get() >= 1);
+
+		MessageListenerContainer container = this.listeners.getListenerContainer("working-test");
+		container.stop();
+		this.working.away.clear();
+		this.working.done.clear();
+		container.start();
+
+		Awaitility.await().atMost(WAIT).until(() -> this.working.done.contains("d-unfinished uncertain"));
+		Thread.sleep(500);
+		assertThat(this.working.done).containsOnlyOnce("d-unfinished uncertain")
+			.as("done before the restart: history, or looked for again if its commit waited behind the other")
+			.doesNotContain("d-finished");
+	}
+
+	@Test
+	void recordsWrittenWhileTheServiceIsDownAreLiveWhenItComesBackEvenWhereItNeverCommittedBefore() throws Exception {
+		MessageListenerContainer container = this.listeners.getListenerContainer("working-test");
+		container.stop();
+		try (AdminClient admin = AdminClient
+			.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+			// As a group that never committed: its first assignment commits where the log
+			// ends.
+			admin
+				.deleteConsumerGroupOffsets("working-test",
+						Set.of(new TopicPartition(Topics.BUILD_PASSED, 0), new TopicPartition(Topics.BUILD_PASSED, 1)))
+				.all()
+				.get();
+		}
+		container.start();
+		Awaitility.await().atMost(WAIT).until(this.working::caughtUp);
+		container.stop();
+
+		this.publisher.publish(built("d-while-down-1", "staging"));
+		this.publisher.publish(built("d-while-down-2", "production"));
+		container.start();
+
+		Awaitility.await()
+			.atMost(WAIT)
+			.untilAsserted(() -> assertThat(this.working.done).contains("d-while-down-1 uncertain",
+					"d-while-down-2 uncertain"));
+	}
+
+	private static BuildPassed built(String deployId, String environment) {
+		return EventMother.buildPassed(deployId)
+			.setMeta(EventMother.meta(deployId).setEnvironment(environment).build())
+			.build();
 	}
 
 	@Test

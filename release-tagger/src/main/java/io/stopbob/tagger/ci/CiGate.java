@@ -19,6 +19,8 @@ import io.stopbob.ledger.PipelineEvent.Outcome;
 import io.stopbob.ledger.PipelineEvent.Tagged;
 import io.stopbob.platform.catalog.Catalog;
 import io.stopbob.platform.catalog.Environment;
+import io.stopbob.platform.retry.Outage;
+import io.stopbob.platform.retry.Outages;
 import io.stopbob.tagger.ci.CiStatus.CiResult;
 import io.stopbob.tagger.tagging.GitHostException;
 import io.stopbob.tagger.tagging.PipelineEvents;
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * once when a webhook says something changed. The first verdict wins and is the only one:
  * green publishes {@code BuildPassed}, red or a timeout ends the deploy at the build
  * stage. A rollback to a SHA that already passed on the target reuses that result and
- * waits for nothing.
+ * waits for nothing. CI or the broker being away only makes it ask again later.
  */
 public class CiGate {
 
@@ -45,6 +47,8 @@ public class CiGate {
 
 	private final PipelineEvents events;
 
+	private final Outages outages;
+
 	private final ScheduledExecutorService scheduler;
 
 	private final Clock clock;
@@ -55,16 +59,16 @@ public class CiGate {
 
 	private final String producer;
 
+	/** Deploys being polled; each leaves when it is settled. */
 	private final Set<String> watching = ConcurrentHashMap.newKeySet();
 
-	private final Set<String> decided = ConcurrentHashMap.newKeySet();
-
-	public CiGate(Catalog catalog, Ledger ledger, CiStatus ci, PipelineEvents events,
+	public CiGate(Catalog catalog, Ledger ledger, CiStatus ci, PipelineEvents events, Outages outages,
 			ScheduledExecutorService scheduler, Clock clock, Duration firstPoll, Duration maxPoll, String producer) {
 		this.catalog = catalog;
 		this.ledger = ledger;
 		this.ci = ci;
 		this.events = events;
+		this.outages = outages;
 		this.scheduler = scheduler;
 		this.clock = clock;
 		this.firstPoll = firstPoll;
@@ -117,6 +121,7 @@ public class CiGate {
 			return check(deployId);
 		}
 		catch (RuntimeException ex) {
+			Outage.of(ex).ifPresent((outage) -> this.outages.waiting(waiting(deployId), outage));
 			log.error("checking CI for deploy {} failed; will ask again", deployId, ex);
 			return true;
 		}
@@ -146,10 +151,13 @@ public class CiGate {
 				decide(deploy, failed(deploy, ex.getMessage()));
 				return false;
 			}
+			// Not an answer: CI's timeout runs only on what CI says, never on an outage.
 			log.warn("CI status of {} for deploy {} unavailable, asking again later: {}", tag.sha(), deployId,
 					ex.getMessage());
-			result = new CiResult.Pending("an answer from the CI system");
+			this.outages.waiting(waiting(deployId), new Outage(ex.system(), ex.getMessage()));
+			return true;
 		}
+		this.outages.over(waiting(deployId));
 		if (result instanceof CiResult.Green green) {
 			decide(deploy, new Built(meta(deploy, "build-passed"), tag.sha(), tag.tag(), this.ci.provider(),
 					green.checks(), green.url(), false));
@@ -172,13 +180,26 @@ public class CiGate {
 		return true;
 	}
 
+	/**
+	 * Publishes the first verdict, once: a webhook and a poll may decide at the same
+	 * moment, so they take turns on the deploy, and whoever comes second finds it settled
+	 * in the ledger. Nothing is marked before the verdict is on the log: if publishing
+	 * fails, the next check decides again.
+	 */
 	private void decide(Deploy deploy, PipelineEvent verdict) {
-		if (settled(deploy) || !this.decided.add(deploy.deployId())) {
-			return;
+		synchronized (deploy) {
+			if (settled(deploy)) {
+				return;
+			}
+			this.events.publish(verdict);
+			this.ledger.apply(verdict);
 		}
-		this.events.publish(verdict);
-		this.ledger.apply(verdict);
 		this.watching.remove(deploy.deployId());
+		this.outages.over(waiting(deploy.deployId()));
+	}
+
+	private static String waiting(String deployId) {
+		return "CI of " + deployId;
 	}
 
 	private boolean settled(Deploy deploy) {

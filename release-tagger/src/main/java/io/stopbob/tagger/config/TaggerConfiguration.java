@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import io.stopbob.ledger.Ledger;
 import io.stopbob.platform.catalog.Catalog;
+import io.stopbob.platform.retry.Outages;
 import io.stopbob.tagger.ci.CiGate;
 import io.stopbob.tagger.ci.CiStatus;
 import io.stopbob.tagger.github.GitHubAdapters;
@@ -61,10 +62,10 @@ class TaggerConfiguration {
 	}
 
 	@Bean
-	CiGate ciGate(Catalog catalog, Ledger ledger, CiStatus ciStatus, PipelineEvents events,
+	CiGate ciGate(Catalog catalog, Ledger ledger, CiStatus ciStatus, PipelineEvents events, Outages outages,
 			ScheduledExecutorService ciPolls, Clock clock, TaggerProperties properties,
 			@Value("${spring.application.name}") String producer) {
-		return new CiGate(catalog, ledger, ciStatus, events, ciPolls, clock, properties.ci().pollInterval(),
+		return new CiGate(catalog, ledger, ciStatus, events, outages, ciPolls, clock, properties.ci().pollInterval(),
 				properties.ci().maxPollInterval(), producer);
 	}
 

@@ -1,11 +1,14 @@
 package io.stopbob.tagger.messaging;
 
+import io.stopbob.events.DeployRequested;
 import io.stopbob.ledger.Deploy;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.PipelineEvent;
 import io.stopbob.ledger.PipelineEvent.Requested;
 import io.stopbob.ledger.messaging.LedgerListener;
-import io.stopbob.ledger.messaging.PartitionRestore;
+import io.stopbob.platform.bus.BusListeners;
+import io.stopbob.platform.bus.PartitionRestore;
+import io.stopbob.platform.bus.RestoringListener;
 import io.stopbob.schemas.Topics;
 import io.stopbob.tagger.ci.CiGate;
 import io.stopbob.tagger.tagging.TagRelease;
@@ -13,13 +16,14 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.stereotype.Component;
 
 /**
  * The lock's home: every topic of the targets this instance owns, replayed into the
- * ledger on assignment before any new request is decided. New requests are tagged; after
- * a restart, deploys that were waiting for CI are watched again.
+ * ledger on assignment before any request is decided. New requests are tagged. Once
+ * caught up, it picks up from the ledger what a restart or an outage left: requests not
+ * tagged yet (also those the log handed over as history, when the group's committed
+ * position was lost) and tags whose CI is still awaited.
  */
 @Component
 class TaggerListener extends LedgerListener {
@@ -28,30 +32,39 @@ class TaggerListener extends LedgerListener {
 
 	private final CiGate ciGate;
 
-	TaggerListener(Ledger ledger, TagRelease tagRelease, CiGate ciGate) {
-		super(ledger);
+	TaggerListener(Ledger ledger, BusListeners bus, TagRelease tagRelease, CiGate ciGate) {
+		super(ledger, bus);
 		this.tagRelease = tagRelease;
 		this.ciGate = ciGate;
 	}
 
-	@KafkaListener(id = "release-tagger",
+	@KafkaListener(id = "release-tagger", containerPostProcessor = RestoringListener.ITSELF,
 			topics = { Topics.DEPLOY_REQUESTED, Topics.TAG_CREATED, Topics.BUILD_PASSED, Topics.ROLLOUT_PROGRESS,
 					Topics.DEPLOY_FINISHED },
 			properties = { PartitionRestore.MANUAL_COMMIT, PartitionRestore.NEW_GROUP_STARTS_AT_END })
-	void on(ConsumerRecord<String, SpecificRecord> record, Acknowledgment ack) {
-		receive(record, ack);
+	void on(ConsumerRecord<String, SpecificRecord> record) {
+		receive(record);
 	}
 
 	@Override
-	protected void onNew(PipelineEvent event, Deploy deploy) {
-		if (event instanceof Requested requested) {
-			this.tagRelease.requested(requested);
-		}
+	protected boolean actsOn(SpecificRecord event) {
+		return event instanceof DeployRequested;
+	}
+
+	@Override
+	protected void onEvent(PipelineEvent event, Deploy deploy, boolean uncertain) {
+		this.tagRelease.requested((Requested) event);
 	}
 
 	@Override
 	protected void onCaughtUp() {
-		this.ledger.awaitingBuild().forEach(this.ciGate::watch);
+		for (Deploy deploy : this.ledger.awaitingTag()) {
+			deploy.request()
+				.ifPresent((request) -> resume(deploy, "its tag", () -> this.tagRelease.requested(request)));
+		}
+		for (Deploy deploy : this.ledger.awaitingBuild()) {
+			resume(deploy, "its CI", () -> this.ciGate.watch(deploy));
+		}
 	}
 
 }

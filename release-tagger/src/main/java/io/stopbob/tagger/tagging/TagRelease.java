@@ -60,7 +60,11 @@ public class TagRelease {
 		this.producer = producer;
 	}
 
-	/** Handles a request already applied to the ledger. */
+	/**
+	 * Handles a request already applied to the ledger. An outage of the git host or the
+	 * broker is thrown, to be waited out and the request handled again: every step looks
+	 * for its earlier result first. A refusal ends the deploy with the reason.
+	 */
 	public void requested(Requested request) {
 		log.info("deploy {} of {} at {} requested by {}", request.deployId(), request.meta().target(), request.sha(),
 				request.requestedBy().name());
@@ -79,7 +83,7 @@ public class TagRelease {
 			finish(deploy, Outcome.REJECTED, "REQUEST", request.meta().target() + " is not in the catalog");
 			return;
 		}
-		List<Deploy> busy = this.ledger.inFlightBesides(deploy.target(), deploy.deployId());
+		List<Deploy> busy = this.ledger.inFlightBefore(deploy.target(), deploy.deployId());
 		if (!busy.isEmpty()) {
 			finish(deploy, Outcome.REJECTED, "REQUEST", busyReason(busy.get(0)));
 			return;
@@ -95,6 +99,11 @@ public class TagRelease {
 			tag(deploy, request, repository, environment.get(), commit.get());
 		}
 		catch (GitHostException ex) {
+			if (!ex.permanent()) {
+				// GitHub is away: the deploy waits for it, however long, holding its
+				// target.
+				throw ex;
+			}
 			finish(deploy, Outcome.FAILED, "TAG", ex.getMessage());
 		}
 	}

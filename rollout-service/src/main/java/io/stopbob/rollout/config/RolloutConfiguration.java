@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.platform.catalog.Catalog;
 import io.stopbob.platform.catalog.Rollout;
+import io.stopbob.platform.retry.Outages;
 import io.stopbob.platform.retry.Retrying;
 import io.stopbob.rollout.codedeploy.CodeDeployBackend;
 import io.stopbob.rollout.kubernetes.KubernetesBackend;
@@ -63,7 +64,7 @@ class RolloutConfiguration {
 
 	@Bean
 	FollowRollout followRollout(Catalog catalog, Ledger ledger, LocalFleet localFleet, RolloutEvents events,
-			ScheduledExecutorService rolloutPolls, Clock clock, RolloutProperties properties,
+			Outages outages, ScheduledExecutorService rolloutPolls, Clock clock, RolloutProperties properties,
 			ObjectProvider<KubernetesClient> kubernetesClient, @Value("${spring.application.name}") String producer) {
 		Map<Rollout.Backend, RolloutBackend> backends = new EnumMap<>(Rollout.Backend.class);
 		backends.put(Rollout.Backend.LOCAL, localFleet);
@@ -72,15 +73,15 @@ class RolloutConfiguration {
 		if (uses(catalog, Rollout.Backend.CODEDEPLOY)) {
 			RolloutProperties.CodeDeploy settings = properties.codedeploy();
 			backends.put(Rollout.Backend.CODEDEPLOY, new CodeDeployBackend(codeDeployClient(settings),
-					new Retrying(settings.attempts(), settings.backoff(), settings.maxWait())));
+					new Retrying("CodeDeploy", settings.attempts(), settings.backoff(), settings.maxWait())));
 		}
 		if (uses(catalog, Rollout.Backend.KUBERNETES)) {
 			RolloutProperties.Kubernetes settings = properties.kubernetes();
 			backends.put(Rollout.Backend.KUBERNETES, new KubernetesBackend(kubernetesClient.getObject(),
-					new Retrying(settings.attempts(), settings.backoff(), settings.maxWait()), clock));
+					new Retrying("Kubernetes", settings.attempts(), settings.backoff(), settings.maxWait()), clock));
 		}
-		return new FollowRollout(catalog, ledger, backends, events, rolloutPolls, clock, properties.pollInterval(),
-				properties.startBuiltWithin(), producer);
+		return new FollowRollout(catalog, ledger, backends, events, outages, rolloutPolls, clock,
+				properties.pollInterval(), properties.startBuiltWithin(), producer);
 	}
 
 	private static boolean uses(Catalog catalog, Rollout.Backend backend) {

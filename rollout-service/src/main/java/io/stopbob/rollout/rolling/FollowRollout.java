@@ -26,6 +26,8 @@ import io.stopbob.platform.catalog.App;
 import io.stopbob.platform.catalog.Catalog;
 import io.stopbob.platform.catalog.Environment;
 import io.stopbob.platform.catalog.Rollout;
+import io.stopbob.platform.retry.Outage;
+import io.stopbob.platform.retry.Outages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,8 @@ public class FollowRollout {
 
 	private final RolloutEvents events;
 
+	private final Outages outages;
+
 	private final ScheduledExecutorService scheduler;
 
 	private final Clock clock;
@@ -62,12 +66,13 @@ public class FollowRollout {
 	private final Map<String, Followed> following = new ConcurrentHashMap<>();
 
 	public FollowRollout(Catalog catalog, Ledger ledger, Map<Rollout.Backend, RolloutBackend> backends,
-			RolloutEvents events, ScheduledExecutorService scheduler, Clock clock, Duration pollInterval,
-			Duration startBuiltWithin, String producer) {
+			RolloutEvents events, Outages outages, ScheduledExecutorService scheduler, Clock clock,
+			Duration pollInterval, Duration startBuiltWithin, String producer) {
 		this.catalog = catalog;
 		this.ledger = ledger;
 		this.backends = backends;
 		this.events = events;
+		this.outages = outages;
 		this.scheduler = scheduler;
 		this.clock = clock;
 		this.pollInterval = pollInterval;
@@ -122,27 +127,41 @@ public class FollowRollout {
 			}
 		}
 		catch (RuntimeException ex) {
+			if (Outage.of(ex).isPresent()) {
+				// The backend is away: the deploy waits for it, and starts (or is found
+				// started) when it answers.
+				throw ex;
+			}
 			log.error("deploy {} could not start its rollout", deploy.deployId(), ex);
 			finish(deploy, Outcome.FAILED, "the rollout could not start: " + ex.getMessage());
 		}
 	}
 
-	/** Another service ended the deploy: stop its rollout, and put the fleet back. */
+	/**
+	 * Another service ended the deploy: stop its rollout, and put the fleet back. An
+	 * outage of the backend is thrown, to be waited out: the rollout is followed until it
+	 * is stopped.
+	 */
 	public void endedElsewhere(String deployId) {
-		Followed followed = unfollow(deployId);
-		if (followed != null) {
-			followed.lock.lock();
-			try {
-				followed.backend().stop(followed.request(), followed.deploymentId());
-			}
-			catch (RuntimeException ex) {
-				log.error("deploy {} ended elsewhere, and stopping its rollout {} failed: put the fleet right by hand",
-						deployId, followed.deploymentId(), ex);
-			}
-			finally {
-				followed.lock.unlock();
-			}
+		Followed followed = this.following.get(deployId);
+		if (followed == null) {
+			return;
 		}
+		followed.lock.lock();
+		try {
+			followed.backend().stop(followed.request(), followed.deploymentId());
+		}
+		catch (RuntimeException ex) {
+			if (Outage.of(ex).isPresent()) {
+				throw ex;
+			}
+			log.error("deploy {} ended elsewhere, and stopping its rollout {} failed: put the fleet right by hand",
+					deployId, followed.deploymentId(), ex);
+		}
+		finally {
+			followed.lock.unlock();
+		}
+		unfollow(deployId);
 	}
 
 	/**
@@ -188,7 +207,12 @@ public class FollowRollout {
 		}
 	}
 
+	private static String waiting(String deployId) {
+		return "rollout of " + deployId;
+	}
+
 	private Followed unfollow(String deployId) {
+		this.outages.over(waiting(deployId));
 		Followed followed = this.following.remove(deployId);
 		if (followed != null) {
 			close(followed);
@@ -220,12 +244,18 @@ public class FollowRollout {
 		catch (RuntimeException ex) {
 			log.warn("status of {} for deploy {} unavailable, asking again: {}", followed.deploymentId(), deployId,
 					ex.getMessage());
+			Outage.of(ex).ifPresent((outage) -> this.outages.waiting(waiting(deployId), outage));
 			schedule(followed, this.pollInterval.multipliedBy(2));
 			return;
 		}
+		this.outages.over(waiting(deployId));
 		Deploy deploy = this.ledger.find(deployId).orElse(null);
-		if (deploy == null || deploy.finished()) {
+		if (deploy == null) {
 			unfollow(deployId);
+			return;
+		}
+		if (deploy.finished()) {
+			// Ended by another service: endedElsewhere stops the rollout, then unfollows.
 			return;
 		}
 		try {
@@ -246,6 +276,7 @@ public class FollowRollout {
 		catch (RuntimeException ex) {
 			// The broker may be away: keep following, and publish when it is back.
 			log.warn("deploy {}: could not publish its progress, trying again: {}", deployId, ex.getMessage());
+			Outage.of(ex).ifPresent((outage) -> this.outages.waiting(waiting(deployId), outage));
 			schedule(followed, this.pollInterval.multipliedBy(2));
 			return;
 		}

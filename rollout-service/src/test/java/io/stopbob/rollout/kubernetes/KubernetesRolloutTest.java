@@ -33,6 +33,7 @@ import io.stopbob.ledger.PipelineEvent.Requested;
 import io.stopbob.ledger.Target;
 import io.stopbob.platform.catalog.Catalog;
 import io.stopbob.platform.catalog.Rollout;
+import io.stopbob.platform.retry.Outages;
 import io.stopbob.platform.retry.Retrying;
 import io.stopbob.rollout.TestCatalogs;
 import io.stopbob.rollout.rolling.FollowRollout;
@@ -344,9 +345,10 @@ class KubernetesRolloutTest {
 		ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
 		this.schedulers.add(scheduler);
 		KubernetesBackend backend = new KubernetesBackend(this.client,
-				new Retrying(2, Duration.ofMillis(10), Duration.ofMillis(50)), Clock.systemUTC());
+				new Retrying("Kubernetes", 2, Duration.ofMillis(10), Duration.ofMillis(50)), Clock.systemUTC());
 		return new FollowRollout(this.catalog, ledger, Map.of(Rollout.Backend.KUBERNETES, backend), this.published::add,
-				scheduler, Clock.systemUTC(), Duration.ofMillis(20), Duration.ofMinutes(15), "rollout-service");
+				Outages.unwatched(), scheduler, Clock.systemUTC(), Duration.ofMillis(20), Duration.ofMinutes(15),
+				"rollout-service");
 	}
 
 	private Ledger ledger() {

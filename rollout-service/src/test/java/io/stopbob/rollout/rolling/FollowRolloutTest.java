@@ -25,6 +25,7 @@ import io.stopbob.ledger.PipelineEvent.Requested;
 import io.stopbob.ledger.Target;
 import io.stopbob.platform.catalog.Catalog;
 import io.stopbob.platform.catalog.Rollout;
+import io.stopbob.platform.retry.Outages;
 import io.stopbob.rollout.TestCatalogs;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -121,7 +122,8 @@ class FollowRolloutTest {
 
 	private FollowRollout follower(Ledger ledger) {
 		return new FollowRollout(this.catalog, ledger, Map.of(Rollout.Backend.LOCAL, this.backend), this.published::add,
-				this.scheduler, Clock.systemUTC(), Duration.ofMillis(20), Duration.ofMinutes(15), "rollout-service");
+				Outages.unwatched(), this.scheduler, Clock.systemUTC(), Duration.ofMillis(20), Duration.ofMinutes(15),
+				"rollout-service");
 	}
 
 	private static Requested requested() {

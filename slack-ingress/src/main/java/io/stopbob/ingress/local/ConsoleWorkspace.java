@@ -67,6 +67,11 @@ public class ConsoleWorkspace implements SlackWorkspace {
 	}
 
 	@Override
+	public Optional<String> findDirect(String userId, String key) {
+		return this.console.find(key).map(ConsoleSlack.Message::ts);
+	}
+
+	@Override
 	public void openDeployModal(String triggerId, DeployModal modal) {
 		this.console.post("-", modal.channel(), null, "(modal) deploy " + modal.app() + " to one of "
 				+ modal.environments() + ": type /stop deploy " + modal.app() + " <environment> <sha>", null);

@@ -9,6 +9,7 @@ import io.stopbob.ingress.deploy.Describe;
 import io.stopbob.ingress.deploy.RequestPolicy;
 import io.stopbob.ingress.thread.SlackWorkspace;
 import io.stopbob.ledger.Deploy;
+import io.stopbob.ledger.PipelineEvent.ThreadRef;
 import io.stopbob.ledger.PipelineEvent.Kind;
 import io.stopbob.ledger.PipelineEvent.Outcome;
 import io.stopbob.ledger.PipelineEvent.Person;
@@ -89,10 +90,12 @@ public class Locks {
 	}
 
 	/**
-	 * Locks the target of a rollback that did not succeed. Doing it again for the same
-	 * deploy (a redelivery) changes nothing.
+	 * A rollback that did not succeed locks its target, and says so in the deploy
+	 * channel: what runs there is not known to be good. Each step is done once: the lock
+	 * is looked for on the board, the message in the channel, before either is made again
+	 * (after a crash, or when Slack was away).
 	 */
-	public void afterFinish(Deploy deploy) {
+	public void afterFinish(Deploy deploy, boolean uncertain) {
 		var finished = deploy.finish().orElse(null);
 		var requested = deploy.request().orElse(null);
 		if (finished == null || requested == null || requested.kind() != Kind.ROLLBACK
@@ -101,20 +104,30 @@ public class Locks {
 		}
 		String lockId = "autolock-" + deploy.deployId();
 		Instant now = this.clock.instant();
-		if (this.board.lock(deploy.target(), now).filter((lock) -> lock.id().equals(lockId)).isPresent()) {
-			return;
-		}
 		String reason = "the rollback " + deploy.deployId() + " to " + Describe.sha(requested.sha()) + " ended "
 				+ finished.outcome().name().toLowerCase().replace('_', ' ')
 				+ ((finished.reason() != null) ? " (" + finished.reason() + ")" : "")
 				+ "; check what runs there before deploying again";
-		this.recorder.record(lockId, deploy.target(), lockId, Recorder.STOP_BOB,
-				new Operation.LockSet(reason, null, true));
-		this.catalog.app(deploy.target().app())
-			.ifPresent((app) -> this.slack.say(app.deployChannel(), lockId,
-					":lock: StoP Bob locked " + deploy.target() + ": " + SlackText.escape(reason)
-							+ ". Rollbacks still pass; `/stop unlock " + deploy.target().app() + " "
-							+ deploy.target().environment() + "` lifts it."));
+		boolean lockedBefore = this.board.lock(deploy.target(), now)
+			.filter((lock) -> lock.id().equals(lockId))
+			.isPresent();
+		if (lockedBefore && !uncertain) {
+			// The same end delivered again: the work before it, lock and message, is
+			// done.
+			return;
+		}
+		if (!lockedBefore) {
+			this.recorder.record(lockId, deploy.target(), lockId, Recorder.STOP_BOB,
+					new Operation.LockSet(reason, null, true));
+		}
+		ThreadRef thread = requested.thread();
+		if (uncertain && this.slack.find(thread, lockId).isPresent()) {
+			return;
+		}
+		this.slack.announce(thread, deploy.deployId(), lockId,
+				":lock: StoP Bob locked " + deploy.target() + ": " + SlackText.escape(reason)
+						+ ". Rollbacks still pass; `/stop unlock " + deploy.target().app() + " "
+						+ deploy.target().environment() + "` lifts it.");
 	}
 
 	private void mayChange(Targets.Found found, Person by) {

@@ -120,6 +120,20 @@ class SlackApiWorkspace implements SlackWorkspace {
 	}
 
 	@Override
+	public Optional<String> findDirect(String userId, String key) {
+		String channel = this.slack
+			.call("conversations.open", key, (client) -> client.conversationsOpen((r) -> r.users(List.of(userId))))
+			.getChannel()
+			.getId();
+		List<Message> messages = this.slack
+			.call("conversations.history", key,
+					(client) -> client
+						.conversationsHistory((r) -> r.channel(channel).includeAllMetadata(true).limit(200)))
+			.getMessages();
+		return withKey(messages, key);
+	}
+
+	@Override
 	public void openDeployModal(String triggerId, DeployModal modal) {
 		this.slack.call("views.open", "-",
 				(client) -> client.viewsOpen((r) -> r.triggerId(triggerId).view(DeployModalView.of(modal))));

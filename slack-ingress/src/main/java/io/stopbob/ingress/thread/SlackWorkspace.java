@@ -54,6 +54,9 @@ public interface SlackWorkspace {
 	/** The ts of a message posted earlier with this key, in the thread or its channel. */
 	Optional<String> find(ThreadRef thread, String key);
 
+	/** The ts of a direct message sent earlier to the user with this key. */
+	Optional<String> findDirect(String userId, String key);
+
 	/** Opens the deploy modal for a slash command's trigger. */
 	void openDeployModal(String triggerId, DeployModal modal);
 

@@ -1,8 +1,10 @@
 package io.stopbob.ingress.thread;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -16,15 +18,20 @@ import io.stopbob.ledger.PipelineEvent.Requested;
 import io.stopbob.ledger.PipelineEvent.ThreadRef;
 import io.stopbob.ledger.Stage;
 import io.stopbob.ledger.operations.Board;
+import io.stopbob.slack.SlackCallException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Tells each deploy's story in its Slack thread: the tag, the build, one progress message
- * updated in place, and the outcome (in the thread and in the channel). Messages are
- * rendered from the deploy's state and only ever move forward, so the thread reads in
- * pipeline order even when the topics deliver out of order; an event seen before posts
- * nothing.
+ * updated in place, and the outcome (in the thread, in the channel, and to the person who
+ * asked). Messages are rendered from the deploy's state and only ever move forward, so
+ * the thread reads in pipeline order even when the topics deliver out of order.
+ * <p>
+ * A message counts as posted only once Slack has it: if Slack is away, telling fails and
+ * is tried again (by the caller, {@code uncertain}), and each message is looked for by
+ * its key before it is posted again, so every message appears once. The thread's state is
+ * rebuilt from the log: a replayed event was told before.
  */
 public class ThreadReporter {
 
@@ -49,49 +56,62 @@ public class ThreadReporter {
 		this.updates = updates;
 	}
 
-	public void on(PipelineEvent event, Delivery delivery) {
-		Ledger.Applied applied = this.ledger.apply(event);
-		if (delivery != Delivery.REPLAY) {
+	/**
+	 * Records the event on its deploy, in log order. A replayed event was told before the
+	 * restart: the thread shows its stage.
+	 */
+	public void apply(PipelineEvent event, boolean replayed) {
+		Deploy deploy = this.ledger.apply(event).deploy();
+		if (replayed) {
+			state(event.deployId()).reached(event.stage());
+		}
+		else {
 			// Also for a request this instance applied when it accepted it.
-			this.updates.changed(applied.deploy());
+			this.updates.changed(deploy);
 		}
-		if (!applied.fresh()) {
-			return;
-		}
-		ThreadState state = this.threads.computeIfAbsent(event.deployId(), (id) -> new ThreadState());
-		if (delivery == Delivery.REPLAY) {
-			state.reached(event.stage());
-			return;
-		}
-		Deploy deploy = applied.deploy();
-		Optional<ThreadRef> thread = deploy.request().map(Requested::thread);
+	}
+
+	/**
+	 * Tells the thread what the event adds. Runs after every earlier event of the target
+	 * was told; a Slack outage is thrown, and the event told again when it is over.
+	 * @param uncertain it may have been told before (a crash, an earlier attempt): look
+	 * for each message before posting it
+	 */
+	public void tell(PipelineEvent event, boolean uncertain) {
+		Deploy deploy = this.ledger.find(event.deployId()).orElse(null);
+		Optional<ThreadRef> thread = Optional.ofNullable(deploy).flatMap(Deploy::request).map(Requested::thread);
 		if (thread.isEmpty()) {
 			// The thread is not known yet: the request comes later on another topic, then
 			// all is told.
 			return;
 		}
-		boolean uncertain = delivery == Delivery.UNCERTAIN;
-		if (event instanceof Requested) {
-			for (Stage stage : STORY) {
-				tell(deploy, stage, thread.get(), state, uncertain);
+		ThreadState state = state(event.deployId());
+		synchronized (state) {
+			if (event instanceof Requested) {
+				for (Stage stage : STORY) {
+					tell(deploy, stage, thread.get(), state, uncertain);
+				}
+			}
+			else {
+				tell(deploy, event.stage(), thread.get(), state, uncertain);
 			}
 		}
-		else {
-			tell(deploy, event.stage(), thread.get(), state, uncertain);
-		}
+	}
+
+	private ThreadState state(String deployId) {
+		return this.threads.computeIfAbsent(deployId, (id) -> new ThreadState());
 	}
 
 	private void tell(Deploy deploy, Stage stage, ThreadRef thread, ThreadState state, boolean uncertain) {
 		String id = deploy.deployId();
 		switch (stage) {
 			case TAGGED -> deploy.tag().filter((tag) -> !state.told(Stage.TAGGED)).ifPresent((tag) -> {
-				once(thread, id + ":tag", uncertain,
+				post(thread, state, id + ":tag", uncertain,
 						() -> this.slack.reply(thread, id, id + ":tag", ThreadMessages.tagged(tag)));
-				state.tagShown = true;
 				state.reached(Stage.TAGGED);
 			});
 			case BUILT -> deploy.build().filter((build) -> !state.told(Stage.BUILT)).ifPresent((build) -> {
-				once(thread, id + ":build", uncertain,
+				post(thread, state, id + ":build", uncertain,
 						() -> this.slack.reply(thread, id, id + ":build", ThreadMessages.built(build, state.tagShown)));
 				state.reached(Stage.BUILT);
 			});
@@ -107,11 +127,11 @@ public class ThreadReporter {
 				String text = ThreadMessages.finished(deploy, finished);
 				List<Button> buttons = (finished.outcome() == Outcome.SUCCEEDED) ? ThreadMessages.rollbackButton(deploy)
 						: List.of();
-				once(thread, id + ":end", uncertain, () -> this.slack.reply(thread, id, id + ":end", text, buttons));
-				if (once(thread, id + ":announce", uncertain,
-						() -> this.slack.announce(thread, id, id + ":announce", text))) {
-					tellRequester(deploy, finished);
-				}
+				post(thread, state, id + ":end", uncertain,
+						() -> this.slack.reply(thread, id, id + ":end", text, buttons));
+				post(thread, state, id + ":announce", uncertain,
+						() -> this.slack.announce(thread, id, id + ":announce", text));
+				tellRequester(deploy, finished, state, uncertain);
 				state.reached(Stage.FINISHED);
 			});
 			default -> {
@@ -121,7 +141,7 @@ public class ThreadReporter {
 
 	/**
 	 * The one progress message: posted the first time, updated after; found again after a
-	 * restart.
+	 * restart or a failed attempt.
 	 */
 	private void showProgress(ThreadRef thread, String deployId, ThreadState state, boolean uncertain, String text) {
 		String key = deployId + ":progress";
@@ -137,49 +157,44 @@ public class ThreadReporter {
 		state.progressText = text;
 	}
 
-	/** Posts unless an uncertain delivery finds it posted; true if it posted now. */
-	private boolean once(ThreadRef thread, String key, boolean uncertain, Supplier<String> post) {
-		if (uncertain && this.slack.find(thread, key).isPresent()) {
-			return false;
+	/** Posts the message once: not again after it was posted, looked for if uncertain. */
+	private void post(ThreadRef thread, ThreadState state, String key, boolean uncertain, Supplier<String> post) {
+		if (state.posted.contains(key)) {
+			return;
 		}
-		post.get();
-		return true;
+		if (!uncertain || this.slack.find(thread, key).isEmpty()) {
+			post.get();
+		}
+		state.posted.add(key);
 	}
 
 	/**
-	 * A direct message to the person who asked, sent with the channel's announcement (so
-	 * at most once), unless they turned these off.
+	 * A direct message to the person who asked, unless they turned these off. Slack
+	 * refusing it for good (the user left, say) is logged: the deploy's story is told.
 	 */
-	private void tellRequester(Deploy deploy, Finished finished) {
-		deploy.request()
-			.map(Requested::requestedBy)
-			.filter((person) -> this.board.directMessages(person.id()))
-			.ifPresent((person) -> {
-				try {
-					this.slack.directMessage(person.id(), deploy.deployId(), deploy.deployId() + ":dm",
-							ThreadMessages.directMessage(deploy, finished));
-				}
-				catch (RuntimeException ex) {
-					log.warn("could not send {} a direct message about {}", person.id(), deploy.deployId(), ex);
-				}
-			});
+	private void tellRequester(Deploy deploy, Finished finished, ThreadState state, boolean uncertain) {
+		String key = deploy.deployId() + ":dm";
+		Requested request = deploy.request().orElseThrow();
+		String person = request.requestedBy().id();
+		if (state.posted.contains(key) || !this.board.directMessages(person)) {
+			return;
+		}
+		try {
+			if (!uncertain || this.slack.findDirect(person, key).isEmpty()) {
+				this.slack.directMessage(person, deploy.deployId(), key,
+						ThreadMessages.directMessage(deploy, finished));
+			}
+		}
+		catch (SlackCallException ex) {
+			if (ex.transientFailure()) {
+				throw ex;
+			}
+			log.warn("could not send {} a direct message about {}: {}", person, deploy.deployId(), ex.error());
+		}
+		state.posted.add(key);
 	}
 
-	/** How an event reaches the reporter. */
-	public enum Delivery {
-
-		/** Handled before a restart: rebuild state, post nothing. */
-		REPLAY,
-
-		/** Perhaps handled just before a crash: look for its messages before posting. */
-		UNCERTAIN,
-
-		/** New. */
-		LIVE
-
-	}
-
-	/** What a deploy's thread already shows. */
+	/** What a deploy's thread already shows; guarded by itself. */
 	private static final class ThreadState {
 
 		private Stage toldUpTo;
@@ -190,17 +205,21 @@ public class ThreadReporter {
 
 		private String progressText;
 
+		/** Keys of the messages Slack has of the stage being told. */
+		private final Set<String> posted = new HashSet<>();
+
 		boolean told(Stage stage) {
 			return this.toldUpTo != null && !stage.isAfter(this.toldUpTo);
 		}
 
-		void reached(Stage stage) {
+		synchronized void reached(Stage stage) {
 			if (this.toldUpTo == null || stage.isAfter(this.toldUpTo)) {
 				this.toldUpTo = stage;
 			}
 			if (stage == Stage.TAGGED) {
 				this.tagShown = true;
 			}
+			this.posted.clear();
 		}
 
 	}

@@ -1,14 +1,9 @@
 package io.stopbob.ingress.thread;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 import io.stopbob.ingress.thread.SlackWorkspace.Button;
-import io.stopbob.ingress.thread.ThreadReporter.Delivery;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.operations.Board;
 import io.stopbob.ledger.operations.Preference;
@@ -25,9 +20,11 @@ import io.stopbob.ledger.PipelineEvent.Requested;
 import io.stopbob.ledger.PipelineEvent.Tagged;
 import io.stopbob.ledger.PipelineEvent.ThreadRef;
 import io.stopbob.ledger.Target;
+import io.stopbob.slack.SlackCallException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The thread's story told by the reporter alone, against a workspace that records what it
@@ -35,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ThreadReporterTest {
 
-	private static final ThreadRef THREAD = new ThreadRef("C0DEPLOYS", "1700000000.000100");
+	private static final ThreadRef THREAD = RecordingWorkspace.THREAD;
 
 	private final RecordingWorkspace slack = new RecordingWorkspace();
 
@@ -72,8 +69,8 @@ class ThreadReporterTest {
 		live(requested(), finished);
 		this.reporter = new ThreadReporter(new Ledger(), this.slack, this.board, (deploy) -> {
 		});
-		this.reporter.on(requested(), Delivery.REPLAY);
-		this.reporter.on(finished, Delivery.UNCERTAIN);
+		replay(requested());
+		uncertain(finished);
 
 		assertThat(this.slack.log).filteredOn((line) -> line.startsWith("dm ")).containsExactly("dm d-1:dm");
 		assertThat(this.slack.text("d-1:dm")).startsWith("Your deploy d-1 ended. :tada: demo `3f9c2a1` is live")
@@ -126,7 +123,7 @@ class ThreadReporterTest {
 
 		this.reporter = new ThreadReporter(new Ledger(), this.slack, this.board, (deploy) -> {
 		});
-		before.forEach((event) -> this.reporter.on(event, Delivery.REPLAY));
+		before.forEach(this::replay);
 		live(progress(2, 2));
 
 		assertThat(this.slack.log).containsExactly("find d-1:progress", "update d-1:progress");
@@ -140,10 +137,43 @@ class ThreadReporterTest {
 
 		this.reporter = new ThreadReporter(new Ledger(), this.slack, this.board, (deploy) -> {
 		});
-		this.reporter.on(requested(), Delivery.REPLAY);
-		this.reporter.on(tagged, Delivery.UNCERTAIN);
+		replay(requested());
+		uncertain(tagged);
 
 		assertThat(this.slack.log).containsExactly("find d-1:tag");
+	}
+
+	@Test
+	void slackAwayMidStoryLosesNothingAndPostsEachMessageOnceWhenItIsBack() {
+		live(requested(), tagged());
+		PipelineEvent finished = finished(Outcome.SUCCEEDED);
+		this.slack.failing.addAll(List.of("d-1:announce", "d-1:dm"));
+		this.reporter.apply(finished, false);
+
+		assertThatExceptionOfType(SlackCallException.class).isThrownBy(() -> this.reporter.tell(finished, false));
+		this.slack.failing.clear();
+		// The lane tells it again, as one that may have been told.
+		this.reporter.tell(finished, true);
+
+		assertThat(this.slack.log).filteredOn((line) -> !line.startsWith("find"))
+			.containsExactly("reply d-1:tag", "reply d-1:end", "announce d-1:announce", "dm d-1:dm");
+	}
+
+	@Test
+	void aDirectMessageThatFailedAfterTheAnnouncementIsSentWhenSlackIsBackAndOnlyThen() {
+		live(requested());
+		PipelineEvent finished = finished(Outcome.SUCCEEDED);
+		this.slack.failing.add("d-1:dm");
+		this.reporter.apply(finished, false);
+
+		assertThatExceptionOfType(SlackCallException.class).isThrownBy(() -> this.reporter.tell(finished, false));
+		assertThatExceptionOfType(SlackCallException.class).isThrownBy(() -> this.reporter.tell(finished, true));
+		this.slack.failing.clear();
+		this.reporter.tell(finished, true);
+		this.reporter.tell(finished, true);
+
+		assertThat(this.slack.log).filteredOn((line) -> !line.startsWith("find"))
+			.containsExactly("reply d-1:end", "announce d-1:announce", "dm d-1:dm");
 	}
 
 	@Test
@@ -159,8 +189,18 @@ class ThreadReporterTest {
 
 	private void live(PipelineEvent... events) {
 		for (PipelineEvent event : events) {
-			this.reporter.on(event, Delivery.LIVE);
+			this.reporter.apply(event, false);
+			this.reporter.tell(event, false);
 		}
+	}
+
+	private void replay(PipelineEvent event) {
+		this.reporter.apply(event, true);
+	}
+
+	private void uncertain(PipelineEvent event) {
+		this.reporter.apply(event, false);
+		this.reporter.tell(event, true);
 	}
 
 	private Requested requested() {
@@ -193,102 +233,6 @@ class ThreadReporterTest {
 	private Meta meta(int second) {
 		return new Meta("e-" + (++this.eventNumber), "d-1", new Target("demo", "production"),
 				Instant.parse("2026-11-26T15:07:00Z").plusSeconds(second), "test");
-	}
-
-	/** Records each call as "verb key", keeps texts by key, and finds what it posted. */
-	static final class RecordingWorkspace implements SlackWorkspace {
-
-		final List<String> log = new ArrayList<>();
-
-		final Map<String, List<Button>> buttons = new HashMap<>();
-
-		final List<String> dmTo = new ArrayList<>();
-
-		private final Map<String, String> texts = new HashMap<>();
-
-		private final Map<String, String> keyByTs = new HashMap<>();
-
-		private int ts;
-
-		String text(String key) {
-			return this.texts.get(key);
-		}
-
-		@Override
-		public ThreadRef startThread(String deployId, String channel, String text) {
-			return THREAD;
-		}
-
-		@Override
-		public void updateThreadStart(ThreadRef thread, String deployId, String text) {
-		}
-
-		@Override
-		public String reply(ThreadRef thread, String deployId, String key, String text, List<Button> buttons) {
-			this.buttons.put(key, buttons);
-			return post("reply", key, text);
-		}
-
-		@Override
-		public void resolve(ThreadRef thread, String ts, String deployId, String text) {
-			update(thread, ts, deployId, text);
-		}
-
-		@Override
-		public String say(String channel, String key, String text) {
-			return post("say", key, text);
-		}
-
-		@Override
-		public String directMessage(String userId, String deployId, String key, String text) {
-			this.dmTo.add(userId);
-			return post("dm", key, text);
-		}
-
-		@Override
-		public void openRollbackModal(String triggerId, RollbackModal modal) {
-		}
-
-		@Override
-		public void update(ThreadRef thread, String ts, String deployId, String text) {
-			String key = this.keyByTs.get(ts);
-			this.log.add("update " + key);
-			this.texts.put(key, text);
-		}
-
-		@Override
-		public String announce(ThreadRef thread, String deployId, String key, String text) {
-			this.buttons.put(key, List.of());
-			return post("announce", key, text);
-		}
-
-		@Override
-		public Optional<String> find(ThreadRef thread, String key) {
-			this.log.add("find " + key);
-			return this.keyByTs.entrySet()
-				.stream()
-				.filter((e) -> e.getValue().equals(key))
-				.map(Map.Entry::getKey)
-				.findFirst();
-		}
-
-		@Override
-		public void openDeployModal(String triggerId, DeployModal modal) {
-		}
-
-		@Override
-		public boolean inGroup(String userId, String groupId) {
-			return false;
-		}
-
-		private String post(String verb, String key, String text) {
-			String ts = "1700000001." + (++this.ts);
-			this.log.add(verb + " " + key);
-			this.texts.put(key, text);
-			this.keyByTs.put(ts, key);
-			return ts;
-		}
-
 	}
 
 }

@@ -1,0 +1,335 @@
+package io.stopbob.platform.bus;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.stopbob.platform.bus.PartitionRestore.Mode;
+import io.stopbob.platform.catalog.Catalog;
+import io.stopbob.platform.retry.Outage;
+import io.stopbob.schemas.Events;
+import io.stopbob.schemas.TargetKey;
+import io.stopbob.schemas.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.kafka.config.ContainerPostProcessor;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.ConsumerSeekAware;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.listener.RecordInterceptor;
+
+/**
+ * A service's listener that keeps state rebuilt from the topics and acts on what is new
+ * to it. Every record is applied to state on the consumer thread, in log order; the work
+ * a record asks for runs in its target's lane ({@link Lanes}), after the work before it
+ * for that target, beside other targets', and is done only when its side effects happened
+ * or were found done. Only then does it count towards the commit
+ * ({@link PartitionRestore}) : a record whose work did not finish (an outage that
+ * outlasted the service, a crash) is delivered again, to this service or its next owner,
+ * and its work runs again, looking first for what it may have done.
+ * <p>
+ * On assignment the partitions are replayed into state; work waits until every assigned
+ * partition is read up to where its log ended, so nothing is decided from half the log;
+ * then {@link #onCaughtUp} picks up what the state says is unfinished. Replayed records
+ * are history: they skip the catalog check, and a history record that fails (undecodable)
+ * is skipped, not dead-lettered again. A live record for an app the catalog lacks, or one
+ * that fails on the consumer thread, goes to its dead-letter topic; so does one whose
+ * work fails in a way waiting cannot fix.
+ * <p>
+ * Subclasses call {@link #receive} from a {@code @KafkaListener} method that names the
+ * listener's bean as its {@code containerPostProcessor} and uses
+ * {@link PartitionRestore#MANUAL_COMMIT} and
+ * {@link PartitionRestore#NEW_GROUP_STARTS_AT_END}.
+ */
+public abstract class RestoringListener implements ConsumerSeekAware, RecordInterceptor<String, SpecificRecord>,
+		ContainerPostProcessor<String, SpecificRecord, AbstractMessageListenerContainer<String, SpecificRecord>> {
+
+	/**
+	 * The {@code containerPostProcessor} of the listener's {@code @KafkaListener}: the
+	 * listener itself (Spring Kafka's name for the bean whose method it is), which gives
+	 * its container the restore's interceptor and error handler.
+	 */
+	public static final String ITSELF = "#{__listener}";
+
+	private static final Logger log = LoggerFactory.getLogger(RestoringListener.class);
+
+	private final BusListeners bus;
+
+	private final PartitionRestore restore = new PartitionRestore();
+
+	/** Work that came while the assignment was replaying; consumer thread only. */
+	private final List<Work> held = new ArrayList<>();
+
+	private final Set<TopicPartition> paused = ConcurrentHashMap.newKeySet();
+
+	private volatile MessageListenerContainer container;
+
+	/** The container's consumer, known from its first poll; consumer thread only. */
+	private Consumer<?, ?> consumer;
+
+	/** Work runs (the assignment is replayed); consumer thread only. */
+	private boolean working;
+
+	protected RestoringListener(BusListeners bus) {
+		this.bus = bus;
+	}
+
+	/** State only: the record's event into this service's projections, in log order. */
+	protected abstract void apply(SpecificRecord event, Mode mode);
+
+	/** Whether the event asks this service for work; false needs no lane. */
+	protected boolean actsOn(SpecificRecord event) {
+		return true;
+	}
+
+	/**
+	 * The event's work, in its target's lane: outside calls, events published. Throw an
+	 * {@link Outage} to wait and run again; handle a permanent failure here (a FAILED
+	 * deploy, a logged refusal); anything else thrown dead-letters the record.
+	 * @param uncertain it may have been done before (a crash, an earlier attempt): look
+	 * for the side effect before making it
+	 */
+	protected abstract void act(SpecificRecord event, boolean uncertain);
+
+	/**
+	 * The assignment is replayed: resume, through {@link #redrive}, what the state says a
+	 * restart or an outage cut short.
+	 */
+	protected void onCaughtUp() {
+	}
+
+	/**
+	 * Runs work the state asks for in the lane of {@code key} (a target, as the records
+	 * are keyed), waiting out outages; only if this instance owns the key's partition,
+	 * since work happens once, at the target's owner. Call from {@link #onCaughtUp}.
+	 */
+	protected final void redrive(String key, String what, Runnable work) {
+		if (!owns(key)) {
+			return;
+		}
+		this.bus.lanes().submit(key, new Lanes.Job() {
+
+			@Override
+			public String describe() {
+				return what;
+			}
+
+			@Override
+			public void run(boolean retrying) {
+				work.run();
+			}
+
+		});
+	}
+
+	/**
+	 * Whether the key's partition is assigned here: the default partitioner's choice, the
+	 * same on every topic (they have the same partition count).
+	 */
+	private boolean owns(String key) {
+		Set<Integer> assigned = this.restore.assignedNumbers();
+		int partitions = this.consumer.partitionsFor(Topics.DEPLOY_REQUESTED).size();
+		return assigned.contains(Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions);
+	}
+
+	/** Whether the app is in the catalog: work for a removed app is history only. */
+	protected final boolean known(String app) {
+		Catalog catalog = this.bus.catalog().getIfAvailable();
+		return catalog == null || catalog.app(app).isPresent();
+	}
+
+	/**
+	 * True once the assigned partitions are replayed up to where their logs ended at
+	 * assignment.
+	 */
+	public boolean caughtUp() {
+		return this.restore.caughtUp();
+	}
+
+	/** Per partition, how far the replay has come. */
+	public Map<String, String> progress() {
+		return this.restore.progress();
+	}
+
+	/** Call from the {@code @KafkaListener} method. */
+	protected final void receive(ConsumerRecord<String, SpecificRecord> record) {
+		Mode mode = this.restore.classify(record);
+		SpecificRecord event = record.value();
+		if (mode != Mode.REPLAY && event != null) {
+			requireKnownApp(event);
+		}
+		if (event != null) {
+			apply(event, mode);
+		}
+		if (mode == Mode.REPLAY) {
+			return;
+		}
+		this.restore.track(record);
+		if (event == null || !actsOn(event)) {
+			this.restore.done(record);
+			return;
+		}
+		Work work = new Work(record, event, mode == Mode.UNCERTAIN);
+		if (this.working) {
+			submit(work);
+		}
+		else {
+			this.held.add(work);
+		}
+		pauseIfBehind(work.partition());
+	}
+
+	@Override
+	public void postProcess(AbstractMessageListenerContainer<String, SpecificRecord> container) {
+		container.setRecordInterceptor(this);
+		container.setCommonErrorHandler(
+				new RestoreErrorHandler(this.restore, this.bus.deadLetters().errorHandler(this.restore::done)));
+		this.container = container;
+	}
+
+	@Override
+	public ConsumerRecord<String, SpecificRecord> intercept(ConsumerRecord<String, SpecificRecord> record,
+			Consumer<String, SpecificRecord> consumer) {
+		return record;
+	}
+
+	/** Before each poll: replay progress, commits, and the start of work. */
+	@Override
+	public void setupThreadState(Consumer<?, ?> consumer) {
+		this.consumer = consumer;
+		if (this.restore.beforePoll(consumer) && !this.working) {
+			startWork();
+		}
+	}
+
+	@Override
+	public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+		Map<TopicPartition, Long> ends = (this.consumer != null) ? this.consumer.endOffsets(assignments.keySet())
+				: assignments;
+		this.restore.assigned(assignments, ends, callback);
+		this.working = false;
+		log.info("replaying {} partitions before acting: {}", assignments.size(), this.restore.progress());
+	}
+
+	@Override
+	public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+		if (partitions == null || partitions.isEmpty()) {
+			return;
+		}
+		this.restore.revoked(partitions, this.consumer);
+		// Work of given-up partitions is their next owner's: it is not committed here.
+		this.bus.lanes()
+			.cancel((job) -> job instanceof Work work && work.owner() == this && partitions.contains(work.partition()));
+		this.held.removeIf((work) -> partitions.contains(work.partition()));
+		this.paused.removeAll(partitions);
+	}
+
+	private void startWork() {
+		this.working = true;
+		log.info("replayed to the end of every assigned partition; {} records waited for it", this.held.size());
+		this.held.forEach(this::submit);
+		this.held.clear();
+		onCaughtUp();
+	}
+
+	private void submit(Work work) {
+		this.bus.lanes().submit(String.valueOf(work.record().key()), work);
+	}
+
+	/**
+	 * Too much work waits in a partition (a long outage): stop reading it for a while.
+	 */
+	private void pauseIfBehind(TopicPartition partition) {
+		if (this.restore.replayed(partition) && this.restore.pending(partition) > this.bus.maxPending()
+				&& this.paused.add(partition)) {
+			log.warn("{} has {} records waiting for their work; paused until half of them are done", partition,
+					this.restore.pending(partition));
+			this.container.pausePartition(partition);
+		}
+	}
+
+	private void resumeIfCaughtUp(TopicPartition partition) {
+		if (this.paused.contains(partition) && this.restore.pending(partition) <= this.bus.maxPending() / 2
+				&& this.paused.remove(partition)) {
+			this.container.resumePartition(partition);
+		}
+	}
+
+	private void requireKnownApp(SpecificRecord event) {
+		if (Events.metaOf(event).isPresent()) {
+			TargetKey target = Events.target(event);
+			if (!known(target.app())) {
+				throw new UnknownAppException(target.app() + " is not in the catalog ("
+						+ this.bus.catalog().getObject().appNames() + "); event " + Events.meta(event).getEventId()
+						+ " of deploy " + Events.meta(event).getDeployId());
+			}
+		}
+	}
+
+	/** The work of one record. */
+	private final class Work implements Lanes.Job {
+
+		private final ConsumerRecord<String, SpecificRecord> record;
+
+		private final SpecificRecord event;
+
+		private final boolean uncertain;
+
+		Work(ConsumerRecord<String, SpecificRecord> record, SpecificRecord event, boolean uncertain) {
+			this.record = record;
+			this.event = event;
+			this.uncertain = uncertain;
+		}
+
+		ConsumerRecord<String, SpecificRecord> record() {
+			return this.record;
+		}
+
+		TopicPartition partition() {
+			return new TopicPartition(this.record.topic(), this.record.partition());
+		}
+
+		RestoringListener owner() {
+			return RestoringListener.this;
+		}
+
+		@Override
+		public String describe() {
+			return Events.metaOf(this.event).map((meta) -> "deploy " + meta.getDeployId() + ": ").orElse("")
+					+ this.event.getSchema().getName() + " at " + this.record.topic() + "-" + this.record.partition()
+					+ "@" + this.record.offset();
+		}
+
+		@Override
+		public void run(boolean retrying) {
+			try {
+				act(this.event, this.uncertain || retrying);
+			}
+			catch (RuntimeException ex) {
+				if (Outage.of(ex).isPresent()) {
+					throw ex;
+				}
+				log.error("{} failed; it goes to the dead-letter topic", describe(), ex);
+				RestoringListener.this.bus.deadLetters().send(this.record, ex);
+			}
+		}
+
+		@Override
+		public void ended() {
+			RestoringListener.this.restore.done(this.record);
+			resumeIfCaughtUp(partition());
+		}
+
+	}
+
+}

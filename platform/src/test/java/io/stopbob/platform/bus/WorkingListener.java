@@ -1,0 +1,83 @@
+package io.stopbob.platform.bus;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.stopbob.platform.bus.PartitionRestore.Mode;
+import io.stopbob.platform.retry.OutsideFailure;
+import io.stopbob.schemas.Events;
+import io.stopbob.schemas.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * A restoring listener whose work is an outside call per build: the outside system can be
+ * away for some targets, and the work of some deploys can fail for good.
+ */
+@Component
+class WorkingListener extends RestoringListener {
+
+	/** Targets whose outside system is away. */
+	final Set<String> away = ConcurrentHashMap.newKeySet();
+
+	/** Deploys whose work fails in a way waiting cannot fix. */
+	final Set<String> broken = ConcurrentHashMap.newKeySet();
+
+	/** The work done, as "deploy", or "deploy uncertain" when it looked first. */
+	final List<String> done = new CopyOnWriteArrayList<>();
+
+	final AtomicInteger attemptsWhileAway = new AtomicInteger();
+
+	WorkingListener(BusListeners bus) {
+		super(bus);
+	}
+
+	@KafkaListener(id = "working-test", topics = Topics.BUILD_PASSED, containerPostProcessor = ITSELF,
+			properties = { PartitionRestore.MANUAL_COMMIT, PartitionRestore.NEW_GROUP_STARTS_AT_END })
+	void on(ConsumerRecord<String, SpecificRecord> record) {
+		receive(record);
+	}
+
+	@Override
+	protected void apply(SpecificRecord event, Mode mode) {
+	}
+
+	@Override
+	protected void act(SpecificRecord event, boolean uncertain) {
+		String deployId = Events.meta(event).getDeployId();
+		if (this.broken.contains(deployId)) {
+			throw new IllegalStateException("the work of " + deployId + " cannot be done");
+		}
+		if (this.away.contains(Events.key(event))) {
+			this.attemptsWhileAway.incrementAndGet();
+			throw new Away();
+		}
+		this.done.add(deployId + (uncertain ? " uncertain" : ""));
+	}
+
+	/** The outside system answering 503. */
+	static final class Away extends RuntimeException implements OutsideFailure {
+
+		Away() {
+			super("HTTP 503");
+		}
+
+		@Override
+		public String system() {
+			return "the outside";
+		}
+
+		@Override
+		public boolean permanent() {
+			return false;
+		}
+
+	}
+
+}
