@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -125,14 +124,20 @@ public class RequestDeploy {
 			thread = existing;
 			this.slack.updateThreadStart(thread, deployId, text);
 		}
+		// The event id comes from the deploy: a held request started again after an
+		// unconfirmed publish is the same event on the log, not a second request.
 		Requested requested = new Requested(
-				new Meta(UUID.randomUUID().toString(), deployId, request.target(), this.clock.instant(), this.producer),
+				new Meta(deployId + ":requested", deployId, request.target(), this.clock.instant(), this.producer),
 				request.sha(), request.kind(), request.requester(), thread, request.reason(), override, approvedBy);
 		try {
 			this.requests.publish(requested);
 		}
+		catch (DeployRequests.Unconfirmed ex) {
+			tellThread(thread, deployId, ThreadMessages.unconfirmed(request, ex.getMessage()));
+			throw ex;
+		}
 		catch (RuntimeException ex) {
-			this.slack.updateThreadStart(thread, deployId, ThreadMessages.notStarted(request, ex.getMessage()));
+			tellThread(thread, deployId, ThreadMessages.notStarted(request, ex.getMessage()));
 			throw ex;
 		}
 		// Hold the target now, not when the event comes back from the log.
@@ -141,6 +146,16 @@ public class RequestDeploy {
 			announceOverride(deployId, request, app, thread, override);
 		}
 		return new Result.Accepted(deployId, thread, null);
+	}
+
+	/** Rewrites the thread's first message; the person hears it from the answer too. */
+	private void tellThread(ThreadRef thread, String deployId, String text) {
+		try {
+			this.slack.updateThreadStart(thread, deployId, text);
+		}
+		catch (RuntimeException ex) {
+			log.warn("could not rewrite the first message of {}'s thread", deployId, ex);
+		}
 	}
 
 	private Result awaitApproval(String deployId, DeployRequest request, App app, Environment environment,

@@ -43,8 +43,12 @@ public class Approvals {
 
 	private final Clock clock;
 
-	/** Approved requests this instance has tried to start, so a sweep tries each once. */
-	private final java.util.Set<String> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
+	/**
+	 * Approved requests whose start was refused (busy, locked meanwhile): the thread says
+	 * so, and a sweep does not try again. One started is on the ledger instead; one whose
+	 * start failed (Slack or the broker away) is in neither, and is tried again.
+	 */
+	private final java.util.Set<String> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
 	public Approvals(Board board, Ledger ledger, RequestDeploy requestDeploy, RequestPolicy policy, Recorder recorder,
 			SlackWorkspace slack, Catalog catalog, Clock clock) {
@@ -65,6 +69,11 @@ public class Approvals {
 		return this.requestDeploy.exclusively(known.held().target(), () -> {
 			Board.Approval approval = this.board.approval(deployId).orElseThrow();
 			Board.Held held = approval.held();
+			if (approve && approvedNotStarted(approval)) {
+				// Approved before, and its start did not go through (Slack or the broker
+				// away): pressing Approve again tries again, as the approver it had.
+				return start(held, approval.decidedBy());
+			}
 			if (!approval.pending()) {
 				return "Already decided: " + approval.decision().name().toLowerCase()
 						+ ((approval.decidedBy() != null) ? " by " + SlackText.escape(approval.decidedBy().name()) : "")
@@ -109,20 +118,23 @@ public class Approvals {
 					return null;
 				});
 			}
-			else if (approval.decision() == Decision.APPROVED && approval.decidedAt() != null
-					&& Duration.between(approval.decidedAt(), now).compareTo(Duration.ofMinutes(10)) < 0
-					&& this.ledger.find(held.id()).flatMap((deploy) -> deploy.request()).isEmpty()
-					&& !this.started.contains(held.id())) {
+			else if (approvedNotStarted(approval) && approval.decidedAt() != null
+					&& Duration.between(approval.decidedAt(), now).compareTo(Duration.ofMinutes(10)) < 0) {
 				this.requestDeploy.exclusively(held.target(), () -> start(held, approval.decidedBy()));
 			}
 		}
 	}
 
+	private boolean approvedNotStarted(Board.Approval approval) {
+		return approval.decision() == Decision.APPROVED && !this.refused.contains(approval.held().id())
+				&& this.ledger.find(approval.held().id()).flatMap((deploy) -> deploy.request()).isEmpty();
+	}
+
 	private String start(Board.Held held, Person approver) {
-		this.started.add(held.id());
 		RequestDeploy.Result result = this.requestDeploy.held(held.id(), DeployQueue.toRequest(held),
 				held.request().thread(), approver);
 		if (result instanceof RequestDeploy.Result.Refused refused) {
+			this.refused.add(held.id());
 			String why = refused.problems().stream().map(Problem::message).collect(Collectors.joining(" "));
 			this.slack.updateThreadStart(held.request().thread(), held.id(),
 					ThreadMessages.notDeployed(DeployQueue.toRequest(held), held.id(), "approved, but " + why));

@@ -22,6 +22,7 @@ import io.stopbob.ingress.command.QueueButton;
 import io.stopbob.ingress.command.Reply;
 import io.stopbob.ingress.command.SlashCommand;
 import io.stopbob.ingress.deploy.DeployRequest;
+import io.stopbob.ingress.deploy.DeployRequests;
 import io.stopbob.ingress.deploy.Problem;
 import io.stopbob.ingress.deploy.RequestDeploy;
 import io.stopbob.ingress.operations.Approvals;
@@ -91,6 +92,10 @@ public final class BoltApp {
 				.route(new SlashCommand(payload.getUserId(), payload.getUserName(), payload.getChannelId(),
 						payload.getText(), payload.getTriggerId()));
 		}
+		catch (DeployRequests.Unconfirmed ex) {
+			log.warn("/stop {} from {}: {}", payload.getText(), payload.getUserId(), ex.getMessage(), ex);
+			return context.ack(":hourglass: " + SlackText.escape(ex.getMessage()) + ".");
+		}
 		catch (RuntimeException ex) {
 			log.error("/stop {} from {} failed", payload.getText(), payload.getUserId(), ex);
 			return context
@@ -159,6 +164,10 @@ public final class BoltApp {
 		try {
 			result = work.get();
 		}
+		catch (DeployRequests.Unconfirmed ex) {
+			log.warn("a modal's deploy is unconfirmed: {}", ex.getMessage(), ex);
+			return context.ackWithErrors(Map.of(generalBlock, ex.getMessage() + "."));
+		}
 		catch (RuntimeException ex) {
 			log.error("a modal's deploy failed to start", ex);
 			return context.ackWithErrors(Map.of(generalBlock,
@@ -222,6 +231,10 @@ public final class BoltApp {
 			}
 			catch (Refusal refusal) {
 				text = ":no_entry: " + refusal.getMessage();
+			}
+			catch (DeployRequests.Unconfirmed ex) {
+				log.warn("a button's deploy is unconfirmed: {}", ex.getMessage(), ex);
+				text = ":hourglass: " + SlackText.escape(ex.getMessage()) + ".";
 			}
 			catch (RuntimeException ex) {
 				log.error("a button's action failed", ex);

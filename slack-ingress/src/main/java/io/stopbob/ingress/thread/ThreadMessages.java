@@ -102,6 +102,10 @@ public final class ThreadMessages {
 				+ SlackText.escape(request.environment()) + ": " + SlackText.escape(why) + ". Nothing was changed.";
 	}
 
+	public static String unconfirmed(DeployRequest request, String why) {
+		return ":hourglass: deploying " + what(request) + ": " + SlackText.escape(why) + ".";
+	}
+
 	static String tagged(Tagged tagged) {
 		return ":label: tagged `" + SlackText.escape(tagged.tag()) + "`"
 				+ ((tagged.releaseUrl() != null) ? " · " + SlackText.link(tagged.releaseUrl(), "release") : "")

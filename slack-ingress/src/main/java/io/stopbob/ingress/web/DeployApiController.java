@@ -9,6 +9,7 @@ import java.util.Map;
 
 import io.stopbob.ingress.config.IngressProperties;
 import io.stopbob.ingress.deploy.DeployRequest;
+import io.stopbob.ingress.deploy.DeployRequests;
 import io.stopbob.ingress.deploy.Problem;
 import io.stopbob.ingress.deploy.RequestDeploy;
 import io.stopbob.ingress.operations.Refusal;
@@ -90,6 +91,11 @@ class DeployApiController {
 		catch (Refusal refusal) {
 			return ResponseEntity.status(HttpStatus.CONFLICT)
 				.body(Map.of("errors", List.of(Map.of("field", "environment", "message", refusal.getMessage()))));
+		}
+		catch (DeployRequests.Unconfirmed unconfirmed) {
+			// 504: the answer was not had in time; the request may still take effect.
+			return ResponseEntity.status(HttpStatus.GATEWAY_TIMEOUT)
+				.body(Map.of("errors", List.of(Map.of("field", "deploy", "message", unconfirmed.getMessage()))));
 		}
 		if (result instanceof RequestDeploy.Result.Refused refused) {
 			return ResponseEntity.status(status(refused.problems()))
