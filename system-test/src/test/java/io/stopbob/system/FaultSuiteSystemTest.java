@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,7 +26,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.stopbob.cli.Kafka;
 import io.stopbob.cli.Stack;
@@ -39,9 +42,11 @@ import io.stopbob.schemas.EventCodec;
 import io.stopbob.schemas.Topics;
 import io.stopbob.slack.SlackRequestSigner;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
@@ -53,12 +58,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.stopbob.cli.stubs.OutsideStubs.amzJson;
 import static io.stopbob.cli.stubs.OutsideStubs.codedeploy;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,7 +85,22 @@ class FaultSuiteSystemTest {
 
 	private static final List<String> APPS = List.of("kill-ingress", "kill-tagger", "kill-changelog", "kill-rollout",
 			"broker-down", "broker-killed", "github-faults", "slack-faults", "codedeploy-faults", "poison", "busy",
-			"secure");
+			"secure", "slack-away", "github-away", "github-other", "broker-away", "codedeploy-away", "removed",
+			"after-removal", "new-target");
+
+	/**
+	 * Longer than any bounded retry there was before outages were waited out: Slack's 5
+	 * attempts with backoff (7.5 s) three times over, GitHub's 4 (well under a second
+	 * with the stack's 50 ms backoff) three times, CodeDeploy's 4 (7 s), and the broker's
+	 * 30 s publish timeout three times (92 s).
+	 */
+	private static final Duration SLACK_OUTAGE = Duration.ofSeconds(30);
+
+	private static final Duration GITHUB_OUTAGE = Duration.ofSeconds(15);
+
+	private static final Duration CODEDEPLOY_OUTAGE = Duration.ofSeconds(20);
+
+	private static final Duration BROKER_OUTAGE = Duration.ofSeconds(95);
 
 	private static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(120);
 
@@ -100,12 +122,7 @@ class FaultSuiteSystemTest {
 		// A three-node cluster (replication 3, min.insync.replicas 2): the services run
 		// on it unchanged, and one case kills a node.
 		stack = new SystemStack(3);
-		StringBuilder catalog = new StringBuilder("apps:\n");
-		for (String app : APPS) {
-			catalog.append(SystemStack.codeDeployApp(app));
-		}
-		Path file = stack.home.resolve("catalog.yml");
-		Files.writeString(file, catalog.toString());
+		Path file = writeCatalog(APPS);
 		stack.start(file, outside.serviceArgs(), OutsideStubs.serviceEnv());
 		topics = new TopicWatch(stack.stack.bootstrapServers());
 	}
@@ -446,6 +463,175 @@ class FaultSuiteSystemTest {
 		});
 	}
 
+	@Test
+	@Order(13)
+	void slackRefusingConnectionsMidDeployLosesNoMessageAndPostsEachOnceWhenItIsBack() throws Exception {
+		fault(() -> {
+			String app = "slack-away";
+			String deployment = holdRollout(app);
+			String deployId = deploy(app, sha());
+			awaitCalls(() -> deployments(app) == 1);
+			awaitCalls(() -> messageKeys(deployId).contains(deployId + ":progress"));
+			List<StubMapping> away = slackAway();
+			try {
+				releaseRollout(deployment, app);
+				// The deploy ends while Slack is away: the ledger has it, the thread not
+				// yet.
+				assertThat(stack.awaitOutcome(deployId, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+				Thread.sleep(SLACK_OUTAGE.toMillis());
+				assertThat(messageKeys(deployId)).doesNotContain(deployId + ":end");
+			}
+			finally {
+				away.forEach(outside.server()::removeStub);
+			}
+
+			awaitCalls(() -> messageKeys(deployId).contains(deployId + ":dm"));
+			assertExactlyOnce(app, deployId);
+			assertThat(messageKeys(deployId)).containsOnlyOnce(deployId + ":start", deployId + ":tag",
+					deployId + ":build", deployId + ":progress", deployId + ":end", deployId + ":announce",
+					deployId + ":dm");
+			assertThat(served("/api/chat.update")).as("the progress message edited to the end")
+				.anySatisfy((event) -> assertThat(form(event, "text")).contains("4/4 instances done"));
+		});
+	}
+
+	@Test
+	@Order(14)
+	void gitHubAnswering503WhenARequestArrivesTagsItOnceWhenBackAndHoldsUpNoOtherTarget() throws Exception {
+		fault(() -> {
+			String app = "github-away";
+			String other = "github-other";
+			String first = deploy(other, sha());
+			assertThat(stack.awaitOutcome(first, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+			String second = deploy(other, sha());
+			assertThat(stack.awaitOutcome(second, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+			StubMapping away = outside.server()
+				.stubFor(any(urlPathMatching("/repos/stop-bob/" + app + "(/.*)?")).atPriority(1)
+					.willReturn(aResponse().withStatus(503).withBody("<html>Service Unavailable</html>")));
+			Instant down = Instant.now();
+			String deployId;
+			try {
+				deployId = deploy(app, sha());
+				HttpResponse<String> rollback = stack.rollback(other, "production", "U0ANN");
+				assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(202);
+				String rollbackId = SystemStack.deployId(rollback.body());
+				deploys.add(rollbackId);
+				String rolledBack = stack.awaitOutcome(rollbackId, DEPLOY_TIMEOUT);
+				assertThat(rolledBack).contains("\"outcome\":\"SUCCEEDED\"").contains("\"reused\":true");
+				assertThat(Duration.between(down, Instant.now())).as("the rollback waited for nobody")
+					.isLessThan(GITHUB_OUTAGE);
+				assertThat(stack.show(deployId)).as("waiting for GitHub").doesNotContain("\"outcome\"");
+				Thread.sleep(Math.max(0, GITHUB_OUTAGE.minus(Duration.between(down, Instant.now())).toMillis()));
+				assertThat(created(app, "/git/refs")).isZero();
+			}
+			finally {
+				outside.server().removeStub(away);
+			}
+			assertThat(stack.awaitOutcome(deployId, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+			assertExactlyOnce(app, deployId);
+		});
+	}
+
+	@Test
+	@Order(15)
+	void theWholeBrokerClusterAwayWhileReleaseTaggerPublishesTagCreatedLosesNothing() throws Exception {
+		fault(() -> {
+			String app = "broker-away";
+			// GitHub makes the release, then answers late: the brokers go in between.
+			outside.server()
+				.stubFor(post(urlPathEqualTo("/repos/stop-bob/" + app + "/releases")).atPriority(1)
+					.willReturn(OutsideStubs.remembered().withFixedDelay(5_000)));
+			String deployId = deploy(app, sha());
+			awaitCalls(() -> calls("POST", "/repos/stop-bob/" + app + "/releases") == 1);
+			stack.broker("stop");
+			Thread.sleep(BROKER_OUTAGE.toMillis());
+			stack.broker("start");
+
+			assertThat(stack.awaitOutcome(deployId, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+			assertExactlyOnce(app, deployId);
+			assertThat(messages(deployId)).noneSatisfy((text) -> assertThat(text).contains("Nothing was changed"));
+		});
+	}
+
+	@Test
+	@Order(16)
+	void codeDeployAnswering503MidRolloutIsFollowedToItsEndOnceItIsBack() throws Exception {
+		fault(() -> {
+			String app = "codedeploy-away";
+			String deployment = holdRollout(app);
+			String deployId = deploy(app, sha());
+			awaitCalls(() -> deployments(app) == 1);
+			StubMapping away = outside.server()
+				.stubFor(codedeploy("GetDeployment").withRequestBody(containing(deployment))
+					.atPriority(1)
+					.willReturn(aResponse().withStatus(503)
+						.withHeader("Content-Type", "application/x-amz-json-1.1")
+						.withBody("{\"__type\":\"ServiceUnavailableException\",\"message\":\"try later\"}")));
+			try {
+				releaseRollout(deployment, app);
+				Thread.sleep(CODEDEPLOY_OUTAGE.toMillis());
+				assertThat(stack.show(deployId)).doesNotContain("\"outcome\"");
+			}
+			finally {
+				outside.server().removeStub(away);
+			}
+
+			assertThat(stack.awaitOutcome(deployId, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+			assertExactlyOnce(app, deployId);
+		});
+	}
+
+	@Test
+	@Order(17)
+	void anAppRemovedFromTheCatalogIsHistoryAfterEveryServiceRestartsAndNothingGoesToTheDlt() throws Exception {
+		fault(() -> {
+			String removed = deploy("removed", sha());
+			assertThat(stack.awaitOutcome(removed, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+			Thread.sleep(6_000);
+			Map<String, Long> deadLetters = deadLetterCounts();
+
+			writeCatalog(APPS.stream().filter((app) -> !app.equals("removed")).toList());
+			for (String service : Stack.SERVICES) {
+				stack.stop(service);
+				stack.restart(service);
+			}
+
+			String deployId = deploy("after-removal", sha());
+			assertThat(stack.awaitOutcome(deployId, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+			assertExactlyOnce("after-removal", deployId);
+			assertThat(deadLetterCounts()).isEqualTo(deadLetters);
+		});
+	}
+
+	@Test
+	@Order(18)
+	void rolloutServiceDownWhileANewTargetPassesCiOnAPartitionItsGroupNeverCommittedRollsItOutOnStart()
+			throws Exception {
+		fault(() -> {
+			String app = "new-target";
+			stack.stop("rollout-service");
+			// The group's positions gone, as if it had never committed (or they expired).
+			try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.stack.bootstrapServers()))) {
+				Set<TopicPartition> partitions = new java.util.HashSet<>();
+				for (String topic : Topics.pipeline()) {
+					for (int partition = 0; partition < 2; partition++) {
+						partitions.add(new TopicPartition(topic, partition));
+					}
+				}
+				admin.deleteConsumerGroupOffsets("rollout-service", partitions).all().get();
+			}
+			String deployId = deploy(app, sha());
+			Awaitility.await()
+				.atMost(DEPLOY_TIMEOUT)
+				.until(() -> topics.on(Topics.BUILD_PASSED).anyMatch((seen) -> deployId.equals(seen.deployId())));
+
+			stack.restart("rollout-service");
+
+			assertThat(stack.awaitOutcome(deployId, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+			assertExactlyOnce(app, deployId);
+		});
+	}
+
 	/**
 	 * A deploy held in its rollout (CodeDeploy says in progress) while the fault happens;
 	 * then the rollout ends, and the deploy must succeed with every side effect once.
@@ -485,6 +671,35 @@ class FaultSuiteSystemTest {
 		return "{\"deploymentInfo\":{\"deploymentId\":\"" + deployment + "\",\"applicationName\":\"" + app
 				+ "\",\"deploymentGroupName\":\"production\",\"deploymentConfigName\":"
 				+ "\"CodeDeployDefault.HalfAtATime\"," + fields + "}}";
+	}
+
+	/**
+	 * Slack refusing every connection but the one it answers at start; undone by removing
+	 * them.
+	 */
+	private static List<StubMapping> slackAway() {
+		List<StubMapping> stubs = new ArrayList<>();
+		for (String method : List.of("chat.postMessage", "chat.update", "conversations.replies",
+				"conversations.history", "conversations.open")) {
+			stubs.add(outside.server()
+				.stubFor(post("/api/" + method).atPriority(1)
+					.willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER))));
+		}
+		return stubs;
+	}
+
+	private static Path writeCatalog(List<String> apps) throws Exception {
+		StringBuilder catalog = new StringBuilder("apps:\n");
+		for (String app : apps) {
+			catalog.append(SystemStack.codeDeployApp(app));
+		}
+		return Files.writeString(stack.home.resolve("catalog.yml"), catalog.toString());
+	}
+
+	private static Map<String, Long> deadLetterCounts() {
+		Map<String, Long> counts = new java.util.TreeMap<>();
+		Topics.pipeline().forEach((topic) -> counts.put(topic, topics.count(Topics.deadLetter(topic))));
+		return counts;
 	}
 
 	private static void checkRuns(String app, String sha, String status, String conclusion) {

@@ -18,8 +18,9 @@ import io.stopbob.cli.Stack;
 
 /**
  * A scratch {@link Stack} (the one {@code bin/stop} runs) for a system test: its own
- * folder under {@code target/}, free loopback ports, two partitions a topic and quick
- * polls, and the deploy API a test drives it through. Every wait has a deadline.
+ * folder under {@code target/}, free loopback ports, two partitions a topic, quick polls
+ * and short waits between attempts in an outage, and the deploy API a test drives it
+ * through. Every wait has a deadline.
  */
 final class SystemStack {
 
@@ -68,8 +69,11 @@ final class SystemStack {
 
 	/** Starts the broker and the services with these arguments; waits until ready. */
 	SystemStack start(Path catalog, List<String> args, Map<String, String> env) throws Exception {
+		// Outages are waited out as in production, but tried again at least every 5 s, so
+		// a
+		// test sees the end of one soon after it ends.
 		List<String> all = new ArrayList<>(List.of("--stop.bus.partitions=2", "--stop.tagger.ci.poll-interval=500ms",
-				"--stop.rollout.poll-interval=500ms"));
+				"--stop.rollout.poll-interval=500ms", "--stop.bus.lanes.max-wait=5s"));
 		all.addAll(args);
 		Map<String, String> withToken = new java.util.HashMap<>(env);
 		withToken.put("STOP_API_TOKEN", TOKEN);
@@ -139,11 +143,16 @@ final class SystemStack {
 	 * {@code POST /api/deploys} of kind rollback: back to the target's last good release.
 	 */
 	HttpResponse<String> rollback(String app, String environment) throws Exception {
+		return rollback(app, environment, null);
+	}
+
+	/** A rollback asked by this user (null: the API's own user). */
+	HttpResponse<String> rollback(String app, String environment, String user) throws Exception {
 		return Stack.HTTP.send(HttpRequest.newBuilder(URI.create(url("slack-ingress", "/api/deploys")))
 			.header("Authorization", "Bearer " + TOKEN)
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers
-				.ofString("{\"app\":\"" + app + "\",\"environment\":\"" + environment + "\",\"kind\":\"rollback\"}"))
+			.POST(HttpRequest.BodyPublishers.ofString("{\"app\":\"" + app + "\",\"environment\":\"" + environment
+					+ "\",\"kind\":\"rollback\"" + ((user != null) ? ",\"user\":\"" + user + "\"" : "") + "}"))
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 

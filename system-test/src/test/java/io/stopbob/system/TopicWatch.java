@@ -3,8 +3,10 @@ package io.stopbob.system;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -28,6 +30,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class TopicWatch implements AutoCloseable {
 
 	private final List<Seen> seen = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Records already counted, by topic, partition and offset: the watch's own group may
+	 * read some again after a broker outage, and a record is counted once.
+	 */
+	private final Set<String> counted = new HashSet<>();
 
 	private final AtomicBoolean running = new AtomicBoolean(true);
 
@@ -54,6 +62,9 @@ final class TopicWatch implements AutoCloseable {
 		try {
 			while (this.running.get()) {
 				for (ConsumerRecord<String, byte[]> record : this.consumer.poll(Duration.ofMillis(200))) {
+					if (!this.counted.add(record.topic() + "-" + record.partition() + "@" + record.offset())) {
+						continue;
+					}
 					String deployId = null;
 					if (!record.topic().endsWith(Topics.DLT_SUFFIX) && record.value() != null) {
 						try {

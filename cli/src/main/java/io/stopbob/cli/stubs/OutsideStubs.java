@@ -126,6 +126,7 @@ public final class OutsideStubs implements AutoCloseable {
 		this.server.stubFor(post("/api/views.open").willReturn(okJson("{\"ok\":true}")));
 		this.server.stubFor(post("/api/chat.postMessage").willReturn(remembered()));
 		this.server.stubFor(post("/api/chat.update").willReturn(okJson("{\"ok\":true}")));
+		this.server.stubFor(post("/api/conversations.open").willReturn(remembered()));
 		this.server.stubFor(post("/api/conversations.replies").willReturn(remembered()));
 		this.server.stubFor(post("/api/conversations.history").willReturn(remembered()));
 	}

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.common.Json;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.FormParameter;
@@ -50,12 +51,24 @@ final class Remembered implements ResponseDefinitionTransformerV2 {
 
 	@Override
 	public ResponseDefinition transform(ServeEvent event) {
+		ResponseDefinition stubbed = event.getResponseDefinition();
+		ResponseDefinition answer = answer(event);
+		// A delay the test asked for (the side effect made, the answer late) stays.
+		return (stubbed.getFixedDelayMilliseconds() == null || answer == stubbed) ? answer
+				: ResponseDefinitionBuilder.like(answer).withFixedDelay(stubbed.getFixedDelayMilliseconds()).build();
+	}
+
+	private ResponseDefinition answer(ServeEvent event) {
 		Request request = event.getRequest();
 		String url = request.getUrl();
 		String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
 		String target = request.getHeader("X-Amz-Target");
 		if (path.equals("/api/chat.postMessage")) {
 			return json(200, postMessage(request));
+		}
+		if (path.equals("/api/conversations.open")) {
+			// The direct-message channel with a user: messages posted to the user id.
+			return json(200, Map.of("ok", true, "channel", Map.of("id", form(request, "users"))));
 		}
 		if (path.equals("/api/conversations.replies") || path.equals("/api/conversations.history")) {
 			return json(200, conversation(request, path.endsWith("replies")));
