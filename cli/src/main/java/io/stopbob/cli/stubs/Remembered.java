@@ -51,11 +51,11 @@ final class Remembered implements ResponseDefinitionTransformerV2 {
 
 	@Override
 	public ResponseDefinition transform(ServeEvent event) {
-		ResponseDefinition stubbed = event.getResponseDefinition();
 		ResponseDefinition answer = answer(event);
+		Integer delay = event.getStubMapping().getResponse().getFixedDelayMilliseconds();
 		// A delay the test asked for (the side effect made, the answer late) stays.
-		return (stubbed.getFixedDelayMilliseconds() == null || answer == stubbed) ? answer
-				: ResponseDefinitionBuilder.like(answer).withFixedDelay(stubbed.getFixedDelayMilliseconds()).build();
+		return (delay == null || answer == event.getResponseDefinition()) ? answer
+				: ResponseDefinitionBuilder.like(answer).withFixedDelay(delay).build();
 	}
 
 	private ResponseDefinition answer(ServeEvent event) {
