@@ -1,6 +1,7 @@
 package io.stopbob.github;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -33,7 +34,7 @@ public class GitHubCalls {
 	/** A call whose 404 means "there is none". */
 	public <T> Optional<T> find(String what, Call<T> call) {
 		try {
-			return Optional.ofNullable(run(what, call, true));
+			return Optional.ofNullable(run(what, call, true, false));
 		}
 		catch (NotFound ex) {
 			return Optional.empty();
@@ -41,19 +42,28 @@ public class GitHubCalls {
 	}
 
 	public <T> T call(String what, Call<T> call) {
-		return run(what, call, false);
+		return run(what, call, false, false);
 	}
 
-	private <T> T run(String what, Call<T> call, boolean absentIsAnswer) {
+	/**
+	 * A call that makes something (a ref, a release): when the connection fails after the
+	 * request may have reached GitHub, it is not repeated here but thrown as an outage,
+	 * so the caller looks for what it made before making it again.
+	 */
+	public <T> T create(String what, Call<T> call) {
+		return run(what, call, false, true);
+	}
+
+	private <T> T run(String what, Call<T> call, boolean absentIsAnswer, boolean creates) {
 		try {
-			return this.retrying.call("GitHub " + what, () -> attempt(what, call, absentIsAnswer));
+			return this.retrying.call("GitHub " + what, () -> attempt(what, call, absentIsAnswer, creates));
 		}
 		catch (Retrying.GaveUp ex) {
 			throw new GitHubException(what + ": GitHub kept failing (" + ex.reason() + ")", false, ex);
 		}
 	}
 
-	private <T> T attempt(String what, Call<T> call, boolean absentIsAnswer) throws Retry {
+	private <T> T attempt(String what, Call<T> call, boolean absentIsAnswer, boolean creates) throws Retry {
 		try {
 			return call.run();
 		}
@@ -89,6 +99,10 @@ public class GitHubCalls {
 			}
 			if (code > 0 && code < 500) {
 				throw new GitHubException(what + ": GitHub answered " + code + ": " + ex.getMessage(), true, ex);
+			}
+			if (code < 0 && creates && !(ex instanceof ConnectException)) {
+				throw new GitHubException(what + ": no answer from GitHub (" + ex.getClass().getSimpleName() + ": "
+						+ ex.getMessage() + ")", false, ex);
 			}
 			throw new Retry((code > 0) ? "HTTP " + code : ex.getClass().getSimpleName() + ": " + ex.getMessage());
 		}

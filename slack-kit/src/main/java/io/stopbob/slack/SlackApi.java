@@ -1,6 +1,7 @@
 package io.stopbob.slack;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Set;
 
@@ -28,6 +29,11 @@ public class SlackApi {
 			"invalid_auth", "not_authed", "account_inactive", "token_revoked", "missing_scope", "invalid_blocks",
 			"msg_too_long", "message_not_found", "cant_update_message", "invalid_arguments", "no_text",
 			"invalid_trigger_id", "expired_trigger_id", "user_not_found");
+
+	/**
+	 * Calls that make something new: repeated after a lost answer, they make it twice.
+	 */
+	private static final Set<String> POSTS = Set.of("chat.postMessage");
 
 	private final MethodsClient client;
 
@@ -77,7 +83,14 @@ public class SlackApi {
 			throw new Retry("HTTP " + code, (code == 429) ? retryAfter(ex) : null);
 		}
 		catch (IOException ex) {
-			throw new Retry(ex.getClass().getSimpleName() + ": " + ex.getMessage());
+			String reason = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+			if (POSTS.contains(method) && !(ex instanceof ConnectException)) {
+				// The message may have reached Slack: not posted again blindly here, but
+				// by
+				// a caller that looks for it first.
+				throw new SlackCallException(method, reason, true);
+			}
+			throw new Retry(reason);
 		}
 	}
 

@@ -3,6 +3,7 @@ package io.stopbob.slack;
 import java.time.Duration;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
@@ -87,6 +88,18 @@ class SlackApiTest {
 			.satisfies((ex) -> assertThat(ex.transientFailure()).isTrue())
 			.withMessageContaining("HTTP 503");
 		this.slack.verify(3, postRequestedFor(urlEqualTo("/api/chat.update")));
+	}
+
+	@Test
+	void aPostWhoseAnswerWasLostIsNotRepeatedBlindlyButThrownForTheCallerToLookFirst() {
+		this.slack
+			.stubFor(post("/api/chat.postMessage").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+		assertThatExceptionOfType(SlackCallException.class)
+			.isThrownBy(() -> this.api.call("chat.postMessage", "d-1",
+					(client) -> client.chatPostMessage((r) -> r.channel("C1").text("hello"))))
+			.satisfies((ex) -> assertThat(ex.transientFailure()).isTrue());
+		this.slack.verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage")));
 	}
 
 	@Test

@@ -70,10 +70,10 @@ class GitHubGitHost implements GitHost {
 		if (this.calls.find("tag " + tag, () -> repo.getRef("tags/" + tag)).isEmpty()) {
 			GHTagObject tagObject = this.calls.call("create tag " + tag,
 					() -> repo.createTag(tag, request.tagMessage(), request.sha(), "commit"));
-			this.calls.call("create ref tags/" + tag, () -> repo.createRef("refs/tags/" + tag, tagObject.getSha()));
+			this.calls.create("create ref tags/" + tag, () -> repo.createRef("refs/tags/" + tag, tagObject.getSha()));
 		}
 		Optional<GHRelease> existing = this.calls.find("release " + tag, () -> repo.getReleaseByTagName(tag));
-		GHRelease release = existing.orElseGet(() -> this.calls.call("create release " + tag,
+		GHRelease release = existing.orElseGet(() -> this.calls.create("create release " + tag,
 				() -> repo.createRelease(tag).name(request.name()).body(request.body()).create()));
 		return release.getHtmlUrl().toString();
 	}

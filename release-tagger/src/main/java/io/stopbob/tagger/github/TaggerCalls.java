@@ -1,6 +1,7 @@
 package io.stopbob.tagger.github;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.stopbob.github.GitHubCalls;
 import io.stopbob.github.GitHubException;
@@ -16,17 +17,21 @@ final class TaggerCalls {
 	}
 
 	<T> Optional<T> find(String what, GitHubCalls.Call<T> call) {
-		try {
-			return this.calls.find(what, call);
-		}
-		catch (GitHubException ex) {
-			throw new GitHostException(ex.getMessage(), ex.permanent(), ex);
-		}
+		return translated(() -> this.calls.find(what, call));
 	}
 
 	<T> T call(String what, GitHubCalls.Call<T> call) {
+		return translated(() -> this.calls.call(what, call));
+	}
+
+	/** See {@link GitHubCalls#create}. */
+	<T> T create(String what, GitHubCalls.Call<T> call) {
+		return translated(() -> this.calls.create(what, call));
+	}
+
+	private static <T> T translated(Supplier<T> call) {
 		try {
-			return this.calls.call(what, call);
+			return call.get();
 		}
 		catch (GitHubException ex) {
 			throw new GitHostException(ex.getMessage(), ex.permanent(), ex);
