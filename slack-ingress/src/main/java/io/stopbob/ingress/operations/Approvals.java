@@ -3,6 +3,8 @@ package io.stopbob.ingress.operations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import io.stopbob.ingress.deploy.Describe;
@@ -44,11 +46,18 @@ public class Approvals {
 	private final Clock clock;
 
 	/**
-	 * Approved requests whose start was refused (busy, locked meanwhile): the thread says
-	 * so, and a sweep does not try again. One started is on the ledger instead; one whose
-	 * start failed (Slack or the broker away) is in neither, and is tried again.
+	 * How long after its approval a request whose start failed is started by the sweeper:
+	 * an approval is for now, not for tomorrow (pressing Approve again still starts it).
 	 */
-	private final java.util.Set<String> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+	private static final Duration STARTS_WITHIN = Duration.ofMinutes(10);
+
+	/**
+	 * Approved requests whose start was refused (busy, locked meanwhile), and when: the
+	 * thread says so, and the sweeper does not try again. One started is on the ledger
+	 * instead; one whose start failed (Slack or the broker away) is in neither, and is
+	 * tried again. Bounded by age: kept {@link #STARTS_WITHIN}, the sweeper's window.
+	 */
+	private final Map<String, Instant> refused = new ConcurrentHashMap<>();
 
 	public Approvals(Board board, Ledger ledger, RequestDeploy requestDeploy, RequestPolicy policy, Recorder recorder,
 			SlackWorkspace slack, Catalog catalog, Clock clock) {
@@ -108,6 +117,7 @@ public class Approvals {
 	 */
 	public void sweep() {
 		Instant now = this.clock.instant();
+		this.refused.values().removeIf((at) -> at.isBefore(now.minus(STARTS_WITHIN)));
 		for (Board.Approval approval : this.board.approvals()) {
 			Board.Held held = approval.held();
 			if (approval.pending() && !held.request().expiresAt().isAfter(now)) {
@@ -119,14 +129,14 @@ public class Approvals {
 				});
 			}
 			else if (approvedNotStarted(approval) && approval.decidedAt() != null
-					&& Duration.between(approval.decidedAt(), now).compareTo(Duration.ofMinutes(10)) < 0) {
+					&& Duration.between(approval.decidedAt(), now).compareTo(STARTS_WITHIN) < 0) {
 				this.requestDeploy.exclusively(held.target(), () -> start(held, approval.decidedBy()));
 			}
 		}
 	}
 
 	private boolean approvedNotStarted(Board.Approval approval) {
-		return approval.decision() == Decision.APPROVED && !this.refused.contains(approval.held().id())
+		return approval.decision() == Decision.APPROVED && !this.refused.containsKey(approval.held().id())
 				&& this.ledger.find(approval.held().id()).flatMap((deploy) -> deploy.request()).isEmpty();
 	}
 
@@ -134,7 +144,7 @@ public class Approvals {
 		RequestDeploy.Result result = this.requestDeploy.held(held.id(), DeployQueue.toRequest(held),
 				held.request().thread(), approver);
 		if (result instanceof RequestDeploy.Result.Refused refused) {
-			this.refused.add(held.id());
+			this.refused.put(held.id(), this.clock.instant());
 			String why = refused.problems().stream().map(Problem::message).collect(Collectors.joining(" "));
 			this.slack.updateThreadStart(held.request().thread(), held.id(),
 					ThreadMessages.notDeployed(DeployQueue.toRequest(held), held.id(), "approved, but " + why));
