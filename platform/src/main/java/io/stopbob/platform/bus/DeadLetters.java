@@ -2,6 +2,7 @@ package io.stopbob.platform.bus;
 
 import java.util.function.Consumer;
 
+import io.stopbob.platform.retry.OutsideFailure;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -42,10 +43,36 @@ public final class DeadLetters {
 
 	/**
 	 * Dead-letters a record whose work failed in a way waiting cannot fix, and waits for
-	 * the broker's ack (an outage of the broker is thrown, to be waited out).
+	 * the broker's ack. Not written is an outage, whatever the cause: the record must not
+	 * count as done with neither its work nor its dead letter on the log.
 	 */
 	public void send(ConsumerRecord<?, ?> record, Exception failure) {
-		this.recoverer.accept(record, failure);
+		try {
+			this.recoverer.accept(record, failure);
+		}
+		catch (RuntimeException ex) {
+			throw new Unsent(record, ex);
+		}
+	}
+
+	/** A dead letter the broker did not take. */
+	static final class Unsent extends RuntimeException implements OutsideFailure {
+
+		Unsent(ConsumerRecord<?, ?> record, RuntimeException cause) {
+			super("could not dead-letter " + record.topic() + "-" + record.partition() + "@" + record.offset() + ": "
+					+ cause.getMessage(), cause);
+		}
+
+		@Override
+		public String system() {
+			return "Kafka";
+		}
+
+		@Override
+		public boolean permanent() {
+			return false;
+		}
+
 	}
 
 }

@@ -162,7 +162,12 @@ public final class Lanes implements AutoCloseable {
 			finishHead(key, lane);
 		}
 		if (ended) {
-			job.ended();
+			try {
+				job.ended();
+			}
+			catch (RuntimeException ex) {
+				log.error("{} went through, and telling so failed", job.describe(), ex);
+			}
 		}
 		execute(key);
 	}
@@ -173,7 +178,9 @@ public final class Lanes implements AutoCloseable {
 			job.run(attempt > 1);
 			return Optional.empty();
 		}
-		catch (Exception ex) {
+		catch (Exception | LinkageError | StackOverflowError ex) {
+			// Whatever an attempt throws, the lane goes on: a job ends or waits, it never
+			// stops its target's lane.
 			Optional<Outage> outage = Outage.of(ex);
 			if (outage.isEmpty()) {
 				log.error("{} failed and is not tried again", job.describe(), ex);

@@ -135,6 +135,11 @@ public final class PartitionRestore {
 		return this.assigned && this.partitions.values().stream().allMatch((partition) -> partition.replayed);
 	}
 
+	/** The partitions assigned now. */
+	public Set<TopicPartition> assigned() {
+		return this.partitions.keySet();
+	}
+
 	/**
 	 * The partition numbers assigned (the same for every topic: they are co-partitioned).
 	 */
@@ -159,34 +164,32 @@ public final class PartitionRestore {
 		return progress;
 	}
 
-	/** A record handed on to be worked on; it holds the commit back until it is done. */
-	public void track(ConsumerRecord<?, ?> record) {
+	/**
+	 * A record handed on to be worked on; it holds the commit back until its handle says
+	 * it is done. Consumer thread.
+	 */
+	public Handle track(ConsumerRecord<?, ?> record) {
 		Partition partition = this.partitions.get(partitionOf(record));
 		if (partition != null) {
 			synchronized (partition) {
 				partition.work.putIfAbsent(record.offset(), Boolean.FALSE);
 			}
 		}
+		return new Handle(partition, record.offset());
 	}
 
-	/** The work of this record is done (or dead-lettered); any thread. */
+	/**
+	 * A record that never reached the listener (dead-lettered by the error handler) is
+	 * done. Consumer thread.
+	 */
 	public void done(ConsumerRecord<?, ?> record) {
 		Partition partition = this.partitions.get(partitionOf(record));
-		if (partition == null) {
-			// Given up meanwhile: its next owner does it again, looking first.
-			return;
-		}
-		synchronized (partition) {
-			if (record.offset() >= partition.done) {
-				partition.work.put(record.offset(), Boolean.TRUE);
-			}
-			while (!partition.work.isEmpty() && partition.work.firstEntry().getValue()) {
-				partition.done = partition.work.pollFirstEntry().getKey() + 1;
-			}
+		if (partition != null) {
+			partition.done(record.offset());
 		}
 	}
 
-	/** Records of the partition handed on and not yet committed. */
+	/** Records handed on and not yet committed: those not done, and those behind them. */
 	public int pending(TopicPartition partition) {
 		Partition given = this.partitions.get(partition);
 		if (given == null) {
@@ -250,6 +253,39 @@ public final class PartitionRestore {
 		/** The first offset not done yet. */
 		synchronized long committable() {
 			return this.work.isEmpty() ? this.done : Math.min(this.done, this.work.firstKey());
+		}
+
+		synchronized void done(long offset) {
+			if (offset >= this.done) {
+				this.work.put(offset, Boolean.TRUE);
+			}
+			while (!this.work.isEmpty() && this.work.firstEntry().getValue()) {
+				this.done = this.work.pollFirstEntry().getKey() + 1;
+			}
+		}
+
+	}
+
+	/**
+	 * A record's place in the assignment that tracked it: done there, whichever thread
+	 * says so. If the partition was given up meanwhile, that changes nothing; its next
+	 * owner does the work again, looking first.
+	 */
+	public static final class Handle {
+
+		private final Partition partition;
+
+		private final long offset;
+
+		private Handle(Partition partition, long offset) {
+			this.partition = partition;
+			this.offset = offset;
+		}
+
+		public void done() {
+			if (this.partition != null) {
+				this.partition.done(this.offset);
+			}
 		}
 
 	}

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import io.stopbob.platform.bus.PartitionRestore.Mode;
 import io.stopbob.platform.catalog.Catalog;
@@ -114,32 +115,19 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 	 * since work happens once, at the target's owner. Call from {@link #onCaughtUp}.
 	 */
 	protected final void redrive(String key, String what, Runnable work) {
-		if (!owns(key)) {
-			return;
+		int partition = partitionOf(key);
+		if (this.restore.assignedNumbers().contains(partition)) {
+			this.bus.lanes().submit(key, new Redrive(partition, what, work));
 		}
-		this.bus.lanes().submit(key, new Lanes.Job() {
-
-			@Override
-			public String describe() {
-				return what;
-			}
-
-			@Override
-			public void run(boolean retrying) {
-				work.run();
-			}
-
-		});
 	}
 
 	/**
-	 * Whether the key's partition is assigned here: the default partitioner's choice, the
-	 * same on every topic (they have the same partition count).
+	 * The key's partition: the default partitioner's choice, the same on every topic
+	 * (they have the same partition count). Consumer thread.
 	 */
-	private boolean owns(String key) {
-		Set<Integer> assigned = this.restore.assignedNumbers();
+	private int partitionOf(String key) {
 		int partitions = this.consumer.partitionsFor(Topics.DEPLOY_REQUESTED).size();
-		return assigned.contains(Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions);
+		return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
 	}
 
 	/** Whether the app is in the catalog: work for a removed app is history only. */
@@ -165,28 +153,28 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 	protected final void receive(ConsumerRecord<String, SpecificRecord> record) {
 		Mode mode = this.restore.classify(record);
 		SpecificRecord event = record.value();
-		if (mode != Mode.REPLAY && event != null) {
-			requireKnownApp(event);
-		}
 		if (event != null) {
+			// State first, as a replay will apply it: live and replayed state agree.
 			apply(event, mode);
 		}
 		if (mode == Mode.REPLAY) {
 			return;
 		}
-		this.restore.track(record);
+		if (event != null) {
+			requireKnownApp(event);
+		}
+		PartitionRestore.Handle handle = this.restore.track(record);
 		if (event == null || !actsOn(event)) {
-			this.restore.done(record);
+			handle.done();
 			return;
 		}
-		Work work = new Work(record, event, mode == Mode.UNCERTAIN);
+		Work work = new Work(record, event, mode == Mode.UNCERTAIN, handle);
 		if (this.working) {
 			submit(work);
 		}
 		else {
 			this.held.add(work);
 		}
-		pauseIfBehind(work.partition());
 	}
 
 	@Override
@@ -203,13 +191,17 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 		return record;
 	}
 
-	/** Before each poll: replay progress, commits, and the start of work. */
+	/**
+	 * Before each poll: replay progress, commits, the start of work, and which partitions
+	 * to read.
+	 */
 	@Override
 	public void setupThreadState(Consumer<?, ?> consumer) {
 		this.consumer = consumer;
 		if (this.restore.beforePoll(consumer) && !this.working) {
 			startWork();
 		}
+		pauseWhereBehind();
 	}
 
 	@Override
@@ -228,10 +220,20 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 		}
 		this.restore.revoked(partitions, this.consumer);
 		// Work of given-up partitions is their next owner's: it is not committed here.
+		Set<Integer> numbers = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
 		this.bus.lanes()
-			.cancel((job) -> job instanceof Work work && work.owner() == this && partitions.contains(work.partition()));
+			.cancel((job) -> (job instanceof Work work && work.owner() == this && partitions.contains(work.partition()))
+					|| (job instanceof Redrive redrive && redrive.owner() == this
+							&& numbers.contains(redrive.partition())));
 		this.held.removeIf((work) -> partitions.contains(work.partition()));
-		this.paused.removeAll(partitions);
+		// A pause outlives the assignment in Spring Kafka: lift it, or the partition
+		// stays
+		// paused when it comes back and never replays.
+		for (TopicPartition partition : partitions) {
+			if (this.paused.remove(partition)) {
+				this.container.resumePartition(partition);
+			}
+		}
 	}
 
 	private void startWork() {
@@ -247,21 +249,20 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 	}
 
 	/**
-	 * Too much work waits in a partition (a long outage): stop reading it for a while.
+	 * Too much work waits in a partition (a long outage): stop reading it until half of
+	 * it is done. Only replayed partitions: one still replaying must be read to the end.
+	 * Decided here alone, on the consumer thread, so a pause and a resume never cross.
 	 */
-	private void pauseIfBehind(TopicPartition partition) {
-		if (this.restore.replayed(partition) && this.restore.pending(partition) > this.bus.maxPending()
-				&& this.paused.add(partition)) {
-			log.warn("{} has {} records waiting for their work; paused until half of them are done", partition,
-					this.restore.pending(partition));
-			this.container.pausePartition(partition);
-		}
-	}
-
-	private void resumeIfCaughtUp(TopicPartition partition) {
-		if (this.paused.contains(partition) && this.restore.pending(partition) <= this.bus.maxPending() / 2
-				&& this.paused.remove(partition)) {
-			this.container.resumePartition(partition);
+	private void pauseWhereBehind() {
+		for (TopicPartition partition : this.restore.assigned()) {
+			int pending = this.restore.pending(partition);
+			if (pending > this.bus.maxPending() && this.restore.replayed(partition) && this.paused.add(partition)) {
+				log.warn("{} has {} records whose work is not done; paused until half of them are", partition, pending);
+				this.container.pausePartition(partition);
+			}
+			else if (pending <= this.bus.maxPending() / 2 && this.paused.remove(partition)) {
+				this.container.resumePartition(partition);
+			}
 		}
 	}
 
@@ -285,10 +286,14 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 
 		private final boolean uncertain;
 
-		Work(ConsumerRecord<String, SpecificRecord> record, SpecificRecord event, boolean uncertain) {
+		private final PartitionRestore.Handle handle;
+
+		Work(ConsumerRecord<String, SpecificRecord> record, SpecificRecord event, boolean uncertain,
+				PartitionRestore.Handle handle) {
 			this.record = record;
 			this.event = event;
 			this.uncertain = uncertain;
+			this.handle = handle;
 		}
 
 		ConsumerRecord<String, SpecificRecord> record() {
@@ -326,8 +331,44 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 
 		@Override
 		public void ended() {
-			RestoringListener.this.restore.done(this.record);
-			resumeIfCaughtUp(partition());
+			this.handle.done();
+		}
+
+	}
+
+	/**
+	 * Work the state asked for on catching up, in the lane of a target of a partition.
+	 */
+	private final class Redrive implements Lanes.Job {
+
+		private final int partition;
+
+		private final String what;
+
+		private final Runnable work;
+
+		Redrive(int partition, String what, Runnable work) {
+			this.partition = partition;
+			this.what = what;
+			this.work = work;
+		}
+
+		int partition() {
+			return this.partition;
+		}
+
+		RestoringListener owner() {
+			return RestoringListener.this;
+		}
+
+		@Override
+		public String describe() {
+			return this.what;
+		}
+
+		@Override
+		public void run(boolean retrying) {
+			this.work.run();
 		}
 
 	}

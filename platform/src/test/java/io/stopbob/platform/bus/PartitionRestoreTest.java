@@ -69,17 +69,17 @@ class PartitionRestoreTest {
 	@Test
 	void commitsFollowTheLowestRecordWhoseWorkIsNotDone() {
 		this.consumer.seek(REQUESTS, 7);
-		this.restore.track(record(REQUESTS, 4));
-		this.restore.track(record(REQUESTS, 5));
-		this.restore.track(record(REQUESTS, 6));
+		PartitionRestore.Handle four = this.restore.track(record(REQUESTS, 4));
+		PartitionRestore.Handle five = this.restore.track(record(REQUESTS, 5));
+		PartitionRestore.Handle six = this.restore.track(record(REQUESTS, 6));
 
-		this.restore.done(record(REQUESTS, 5));
-		this.restore.done(record(REQUESTS, 6));
+		five.done();
+		six.done();
 		this.restore.beforePoll(this.consumer);
 		assertThat(committed(REQUESTS)).as("4 is still being worked on").isNull();
 		assertThat(this.restore.pending(REQUESTS)).isEqualTo(3);
 
-		this.restore.done(record(REQUESTS, 4));
+		four.done();
 		this.restore.beforePoll(this.consumer);
 		assertThat(committed(REQUESTS)).isEqualTo(7);
 		assertThat(this.restore.pending(REQUESTS)).isZero();
@@ -87,8 +87,7 @@ class PartitionRestoreTest {
 
 	@Test
 	void aDeadLetteredRecordThatWasNeverHandedOnCountsAsDone() {
-		this.restore.track(record(REQUESTS, 4));
-		this.restore.done(record(REQUESTS, 4));
+		this.restore.track(record(REQUESTS, 4)).done();
 		this.restore.done(record(REQUESTS, 5));
 
 		this.restore.beforePoll(this.consumer);
@@ -97,16 +96,21 @@ class PartitionRestoreTest {
 	}
 
 	@Test
-	void aPartitionGivenUpCommitsWhatIsDoneAndForgetsTheRest() {
-		this.restore.track(record(REQUESTS, 4));
-		this.restore.track(record(REQUESTS, 5));
-		this.restore.done(record(REQUESTS, 4));
+	void aPartitionGivenUpCommitsWhatIsDoneAndItsLateWorkChangesNothingInTheNextAssignment() {
+		this.restore.track(record(REQUESTS, 4)).done();
+		PartitionRestore.Handle late = this.restore.track(record(REQUESTS, 5));
 
 		this.restore.revoked(List.of(REQUESTS), this.consumer);
-		this.restore.done(record(REQUESTS, 5));
-
 		assertThat(committed(REQUESTS)).isEqualTo(5);
-		assertThat(this.restore.pending(REQUESTS)).isZero();
+
+		this.restore.assigned(Map.of(REQUESTS, 5L), Map.of(REQUESTS, 8L), this.seeks);
+		PartitionRestore.Handle again = this.restore.track(record(REQUESTS, 5));
+		this.restore.track(record(REQUESTS, 6));
+		late.done();
+		assertThat(this.restore.pending(REQUESTS)).as("5 is the new assignment's work").isEqualTo(2);
+
+		again.done();
+		assertThat(this.restore.pending(REQUESTS)).isEqualTo(1);
 	}
 
 	@Test

@@ -71,8 +71,9 @@ class TaggerConfiguration {
 
 	@Bean
 	TagRelease tagRelease(Catalog catalog, Ledger ledger, GitHost gitHost, PipelineEvents events, CiGate ciGate,
-			Clock clock, @Value("${spring.application.name}") String producer) {
-		return new TagRelease(catalog, ledger, gitHost, events, ciGate, clock, producer);
+			Clock clock, TaggerProperties properties, @Value("${spring.application.name}") String producer) {
+		return new TagRelease(catalog, ledger, gitHost, events, ciGate, clock, properties.tagRequestedWithin(),
+				producer);
 	}
 
 }

@@ -10,9 +10,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Settings of release-tagger. Secrets come from the environment ({@code GITHUB_TOKEN},
  * {@code GITHUB_WEBHOOK_SECRET}); with no token the local adapters (JGit, command CI) are
  * used.
+ *
+ * @param tagRequestedWithin a request the ledger has untagged when release-tagger catches
+ * up (after a restart, or handed over as history) is tagged only if it was asked for
+ * within this long; an older one is refused, since nobody may wait for it any more
  */
 @ConfigurationProperties("stop.tagger")
-public record TaggerProperties(@DefaultValue GitHub github, @DefaultValue Ci ci) {
+public record TaggerProperties(@DefaultValue GitHub github, @DefaultValue Ci ci,
+		@DefaultValue("15m") Duration tagRequestedWithin) {
 
 	/**
 	 * @param token personal access token or GitHub App installation token; empty means

@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
  * ledger on assignment before any request is decided. New requests are tagged. Once
  * caught up, it picks up from the ledger what a restart or an outage left: requests not
  * tagged yet (also those the log handed over as history, when the group's committed
- * position was lost) and tags whose CI is still awaited.
+ * position was lost; refused if asked for too long ago) and tags whose CI is still
+ * awaited.
  */
 @Component
 class TaggerListener extends LedgerListener {
@@ -59,8 +60,7 @@ class TaggerListener extends LedgerListener {
 	@Override
 	protected void onCaughtUp() {
 		for (Deploy deploy : this.ledger.awaitingTag()) {
-			deploy.request()
-				.ifPresent((request) -> resume(deploy, "its tag", () -> this.tagRelease.requested(request)));
+			deploy.request().ifPresent((request) -> resume(deploy, "its tag", () -> this.tagRelease.resume(request)));
 		}
 		for (Deploy deploy : this.ledger.awaitingBuild()) {
 			resume(deploy, "its CI", () -> this.ciGate.watch(deploy));

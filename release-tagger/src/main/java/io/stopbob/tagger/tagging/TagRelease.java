@@ -2,6 +2,7 @@ package io.stopbob.tagger.tagging;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -47,16 +48,19 @@ public class TagRelease {
 
 	private final Clock clock;
 
+	private final Duration tagRequestedWithin;
+
 	private final String producer;
 
 	public TagRelease(Catalog catalog, Ledger ledger, GitHost git, PipelineEvents events, CiGate ciGate, Clock clock,
-			String producer) {
+			Duration tagRequestedWithin, String producer) {
 		this.catalog = catalog;
 		this.ledger = ledger;
 		this.git = git;
 		this.events = events;
 		this.ciGate = ciGate;
 		this.clock = clock;
+		this.tagRequestedWithin = tagRequestedWithin;
 		this.producer = producer;
 	}
 
@@ -106,6 +110,26 @@ public class TagRelease {
 			}
 			finish(deploy, Outcome.FAILED, "TAG", ex.getMessage());
 		}
+	}
+
+	/**
+	 * Picks up a request the ledger has untagged once caught up (a restart cut it short,
+	 * or the log handed it over as history): handled as new if it was asked for within
+	 * {@code tagRequestedWithin}, refused if older, since nobody may wait for it any
+	 * more.
+	 */
+	public void resume(Requested request) {
+		Deploy deploy = this.ledger.find(request.deployId()).orElseThrow();
+		Instant askedAt = request.meta().occurredAt();
+		if (!deploy.finished() && deploy.tag().isEmpty()
+				&& askedAt.isBefore(this.clock.instant().minus(this.tagRequestedWithin))) {
+			finish(deploy, Outcome.REJECTED, "REQUEST",
+					"asked for at " + askedAt + " and not tagged within " + this.tagRequestedWithin.toMinutes()
+							+ " min (release-tagger was away, or the app was not in the catalog); ask again if it"
+							+ " is still wanted");
+			return;
+		}
+		requested(request);
 	}
 
 	private void tag(Deploy deploy, Requested request, String repository, Environment environment,
