@@ -263,8 +263,17 @@ class KubernetesRolloutTest {
 
 	@Test
 	void aStartThatACrashCutShortIsFinishedAfterTheRestartHoweverOldTheBuild() {
-		this.cluster.edit("shop-web",
-				(deployment) -> deployment.getMetadata().getAnnotations().put(KubernetesBackend.DEPLOY_ID, "d-1"));
+		// shop-web patched as one patch does it (the deploy's image and annotation), then
+		// the crash: shop-worker not yet.
+		this.cluster.edit("shop-web", (deployment) -> {
+			deployment.getMetadata().getAnnotations().put(KubernetesBackend.DEPLOY_ID, "d-1");
+			deployment.getSpec()
+				.getTemplate()
+				.getSpec()
+				.getContainers()
+				.get(0)
+				.setImage("registry.example.com/shop:" + SHA);
+		});
 		Ledger ledger = new Ledger();
 		ledger.apply(requested());
 		ledger.apply(new Built(new Meta("e-2", "d-1", TARGET, Instant.now().minus(Duration.ofHours(3)), "test"), SHA,
