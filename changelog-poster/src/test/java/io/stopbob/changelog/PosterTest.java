@@ -37,7 +37,7 @@ public abstract class PosterTest {
 
 	@DynamicPropertySource
 	static void outsideSystems(DynamicPropertyRegistry registry) {
-		registry.add("stop.changelog.github-token", () -> "ghp_test");
+		registry.add("stop.github.token", () -> "ghp_test");
 		registry.add("stop.changelog.github-api-url", stubs::baseUrl);
 		registry.add("stop.changelog.backoff", () -> "20ms");
 		registry.add("stop.slack.bot-token", () -> "xoxb-test");

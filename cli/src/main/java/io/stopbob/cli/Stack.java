@@ -62,6 +62,9 @@ public final class Stack {
 
 	private final Map<String, String> env = new HashMap<>();
 
+	/** Whether the bus takes only named users over TLS, with ACLs. */
+	private boolean secure;
+
 	private Stack(Path root, Path home, boolean scratch, int brokers) throws IOException {
 		this.root = root;
 		this.home = home;
@@ -78,14 +81,21 @@ public final class Stack {
 		}
 		this.catalog = root.resolve("config/catalog.yml");
 		this.env.put("STOP_API_TOKEN", apiTokenOf(System.getenv()));
+		// The command line's token acts as the local developer, whom the local catalog
+		// lists among production's deployers.
+		this.env.put("STOP_API_USER", System.getenv().getOrDefault("STOP_API_USER", "U0LOCALDEV"));
 		this.env.put("SLACK_SIGNING_SECRET",
 				System.getenv().getOrDefault("SLACK_SIGNING_SECRET", "local-signing-secret"));
 	}
 
-	/** {@code bin/stop}'s stack: {@code .stop/} (or {@code STOP_HOME}), fixed ports. */
+	/**
+	 * {@code bin/stop}'s stack: {@code .stop/} (or {@code STOP_HOME}), fixed ports; a
+	 * secured bus with {@code STOP_BUS_SECURE=1}.
+	 */
 	public static Stack local(Path root) throws IOException {
-		return new Stack(root,
+		Stack stack = new Stack(root,
 				Optional.ofNullable(System.getenv("STOP_HOME")).map(Path::of).orElse(root.resolve(".stop")), false, 1);
+		return (System.getenv("STOP_BUS_SECURE") != null) ? stack.secured() : stack;
 	}
 
 	/**
@@ -113,6 +123,56 @@ public final class Stack {
 		this.args = List.copyOf(args);
 		this.env.putAll(env);
 		return this;
+	}
+
+	/**
+	 * The broker takes SASL over TLS and authorizes by ACL; each service signs in as
+	 * itself and the command line as the operator. Before {@link #up}.
+	 */
+	public Stack secured() {
+		this.secure = true;
+		return this;
+	}
+
+	public boolean isSecured() {
+		return this.secure;
+	}
+
+	/** Clients of this stack's bus, as the operator on a secured one. */
+	public Kafka kafka() throws IOException {
+		return kafkaAs(BusAccess.OPERATOR);
+	}
+
+	/**
+	 * Clients of this stack's bus signed in as {@code user} ({@code admin}, the operator
+	 * or a service), or plain when the bus is not secured.
+	 */
+	public Kafka kafkaAs(String user) throws IOException {
+		if (!this.secure) {
+			return new Kafka(bootstrapServers());
+		}
+		return new Kafka(bootstrapServers(),
+				Kafka.credentials(user, secret(user), secrets().resolve("truststore.p12").toString(), secret("store")));
+	}
+
+	/**
+	 * The services' partition count ({@code --stop.bus.partitions}), as they would make
+	 * the topics.
+	 */
+	private int partitions() {
+		return this.args.stream()
+			.filter((arg) -> arg.startsWith("--stop.bus.partitions="))
+			.map((arg) -> Integer.parseInt(arg.substring(arg.indexOf('=') + 1)))
+			.findFirst()
+			.orElse(6);
+	}
+
+	private Path secrets() {
+		return this.home.resolve("kafka/secrets");
+	}
+
+	private String secret(String name) throws IOException {
+		return Files.readString(secrets().resolve(name + ".password")).strip();
 	}
 
 	public String apiToken() {
@@ -160,6 +220,14 @@ public final class Stack {
 	/** The broker and every service; returns when all are ready. */
 	public void up(PrintStream out) throws Exception {
 		broker(out, "start");
+		if (this.secure) {
+			try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin
+				.create(kafkaAs("admin").config())) {
+				BusAccess.grant(admin, partitions(), Optional.empty());
+			}
+			out.println("kafka: topics and ACLs set; services sign in as themselves, the command line as "
+					+ BusAccess.OPERATOR);
+		}
 		for (String service : SERVICES) {
 			start(service, out);
 		}
@@ -170,10 +238,28 @@ public final class Stack {
 
 	/** Starts one service (unless it runs); {@link #awaitReady} waits for it. */
 	public void start(String service, PrintStream out) throws IOException {
-		Optional<ProcessHandle> running = process(service);
+		launch(service, service, out);
+	}
+
+	/**
+	 * A second instance of the service beside the first, on a port of its own; its name
+	 * ({@code <service>-2}) is what {@link #url}, {@link #awaitReady} and {@link #stop}
+	 * take. The partitions spread across the two.
+	 */
+	public String startSecond(String service, PrintStream out) throws IOException {
+		String instance = service + "-2";
+		if (!this.ports.containsKey(instance)) {
+			this.ports.put(instance, freePort());
+		}
+		launch(service, instance, out);
+		return instance;
+	}
+
+	private void launch(String service, String instance, PrintStream out) throws IOException {
+		Optional<ProcessHandle> running = process(instance);
 		if (running.isPresent()) {
-			out.println(
-					service + ": already running (pid " + running.get().pid() + ") on port " + this.ports.get(service));
+			out.println(instance + ": already running (pid " + running.get().pid() + ") on port "
+					+ this.ports.get(instance));
 			return;
 		}
 		Files.createDirectories(this.home.resolve("logs"));
@@ -183,14 +269,14 @@ public final class Stack {
 		Files.copy(this.root.resolve(service + "/target/" + service + "-" + VERSION + ".jar"), jar,
 				java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 		List<String> command = new ArrayList<>(List.of("java", "-Xmx" + this.heap,
-				"-Xlog:gc:file=" + gcLog(service) + ":uptime", "-jar", jar.toString(),
-				"--server.port=" + this.ports.get(service), "--spring.kafka.bootstrap-servers=" + bootstrapServers(),
+				"-Xlog:gc:file=" + gcLog(instance) + ":uptime", "-jar", jar.toString(),
+				"--server.port=" + this.ports.get(instance), "--spring.kafka.bootstrap-servers=" + bootstrapServers(),
 				"--stop.catalog.location=file:" + this.catalog,
 				"--stop.tagger.ci.work-dir=" + this.home.resolve("ci")));
 		command.addAll(this.args);
 		ProcessBuilder builder = new ProcessBuilder(command).directory(this.root.toFile())
 			.redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(log(service).toFile()));
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(log(instance).toFile()));
 		if (this.scratch) {
 			// A scratch stack talks only to what its caller gives it.
 			builder.environment()
@@ -202,10 +288,16 @@ public final class Stack {
 		else {
 			this.env.forEach(builder.environment()::putIfAbsent);
 		}
+		if (this.secure) {
+			builder.environment()
+				.putAll(Map.of("STOP_BUS_USER", service, "STOP_BUS_PASSWORD", secret(service), "STOP_BUS_TRUSTSTORE",
+						secrets().resolve("truststore.p12").toString(), "STOP_BUS_TRUSTSTORE_PASSWORD",
+						secret("store")));
+		}
 		Process process = builder.start();
-		Files.writeString(pidFile(service), Long.toString(process.pid()));
-		out.println(service + ": starting (pid " + process.pid() + ") on port " + this.ports.get(service) + ", log "
-				+ log(service));
+		Files.writeString(pidFile(instance), Long.toString(process.pid()));
+		out.println(instance + ": starting (pid " + process.pid() + ") on port " + this.ports.get(instance) + ", log "
+				+ log(instance));
 	}
 
 	/** SIGKILL: no shutdown hook, no graceful close, as a crashed host would. */
@@ -219,8 +311,8 @@ public final class Stack {
 	}
 
 	public void down(PrintStream out) throws Exception {
-		for (String service : SERVICES) {
-			stop(service, out);
+		for (String instance : this.ports.keySet()) {
+			stop(instance, out);
 		}
 		broker(out, "stop");
 	}
@@ -265,6 +357,9 @@ public final class Stack {
 		line.addAll(List.of(command));
 		ProcessBuilder builder = new ProcessBuilder(line).directory(this.root.toFile()).redirectErrorStream(true);
 		builder.environment().put("STOP_HOME", this.home.toString());
+		if (this.secure) {
+			builder.environment().put("KAFKA_SECURE", "1");
+		}
 		builder.environment()
 			.put("KAFKA_PORT", this.kafkaPorts.stream().map(String::valueOf).collect(Collectors.joining(",")));
 		builder.environment()

@@ -33,7 +33,7 @@ import picocli.CommandLine.Parameters;
 		description = "Run StoP Bob on this machine: a KRaft broker on 127.0.0.1 and the four services.",
 		subcommands = { StopCli.Up.class, StopCli.Down.class, StopCli.Ps.class, StopCli.Deploy.class,
 				StopCli.Rollback.class, StopCli.Slash.class, StopCli.ReplayLog.class, StopCli.Dlt.class,
-				StopCli.Demo.class })
+				StopCli.Demo.class, StopCli.BusGrant.class })
 public final class StopCli {
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -63,6 +63,43 @@ public final class StopCli {
 		return Stack.local(root)
 			.with(root.resolve("config/catalog.yml"),
 					List.of("--stop.tagger.ci.poll-interval=1s", "--stop.rollout.poll-interval=1s"), Map.of());
+	}
+
+	@Command(name = "bus-grant",
+			description = "Make the topics and set the ACLs of a secured bus, signed in as its admin"
+					+ " (STOP_BUS_USER, STOP_BUS_PASSWORD, STOP_BUS_TRUSTSTORE, STOP_BUS_TRUSTSTORE_PASSWORD);"
+					+ " for a bus bin/stop did not start, e.g. docker compose's.")
+	static class BusGrant implements Callable<Integer> {
+
+		@CommandLine.Option(names = "--bootstrap-servers",
+				defaultValue = "${env:SPRING_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}")
+		String bootstrapServers;
+
+		@CommandLine.Option(names = "--partitions", defaultValue = "6",
+				description = "partitions of each topic, as the services' stop.bus.partitions")
+		int partitions;
+
+		@Override
+		public Integer call() throws Exception {
+			Map<String, String> env = System.getenv();
+			for (String variable : List.of("STOP_BUS_USER", "STOP_BUS_PASSWORD", "STOP_BUS_TRUSTSTORE",
+					"STOP_BUS_TRUSTSTORE_PASSWORD")) {
+				if (env.getOrDefault(variable, "").isBlank()) {
+					OUT.println("bus-grant: " + variable + " is not set");
+					return 2;
+				}
+			}
+			Kafka kafka = new Kafka(this.bootstrapServers,
+					Kafka.credentials(env.get("STOP_BUS_USER"), env.get("STOP_BUS_PASSWORD"),
+							env.get("STOP_BUS_TRUSTSTORE"), env.get("STOP_BUS_TRUSTSTORE_PASSWORD")));
+			try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin
+				.create(kafka.config())) {
+				BusAccess.grant(admin, this.partitions, java.util.Optional.empty());
+			}
+			OUT.println("bus-grant: topics and ACLs set on " + this.bootstrapServers);
+			return 0;
+		}
+
 	}
 
 	@Command(name = "up", description = "Start the broker and the services (local adapters); wait until ready.")
@@ -139,7 +176,7 @@ public final class StopCli {
 			Stack stack = stack();
 			long confirmed = System.nanoTime();
 			String deployId = request(stack, "{\"app\":\"" + this.app + "\",\"environment\":\"" + this.environment
-					+ "\",\"kind\":\"rollback\"," + asLocalDeveloper() + "}");
+					+ "\",\"kind\":\"rollback\"}");
 			String outcome = follow(stack, deployId, confirmed);
 			return outcome.contains("\"outcome\":\"SUCCEEDED\"") ? 0 : 1;
 		}
@@ -181,7 +218,7 @@ public final class StopCli {
 
 		@Override
 		public Integer call() throws Exception {
-			Replay replay = new Replay(new Kafka(stack().bootstrapServers()), OUT);
+			Replay replay = new Replay(stack().kafka(), OUT);
 			if (this.deployId != null) {
 				replay.redrive(this.deployId, this.dryRun);
 			}
@@ -202,7 +239,7 @@ public final class StopCli {
 
 			@Override
 			public Integer call() throws Exception {
-				DeadLetters letters = new DeadLetters(new Kafka(stack().bootstrapServers()));
+				DeadLetters letters = new DeadLetters(stack().kafka());
 				letters.print(letters.list(), OUT);
 				return 0;
 			}
@@ -226,8 +263,8 @@ public final class StopCli {
 
 			@Override
 			public Integer call() throws Exception {
-				DeadLetters.DeadLetter letter = new DeadLetters(new Kafka(stack().bootstrapServers())).retry(this.topic,
-						this.offset, this.partition);
+				DeadLetters.DeadLetter letter = new DeadLetters(stack().kafka()).retry(this.topic, this.offset,
+						this.partition);
 				OUT.println("published " + letter.topic() + "/" + letter.partition() + "/" + letter.offset()
 						+ " (deploy " + letter.deployId() + ") back to its topic");
 				return 0;
@@ -306,12 +343,8 @@ public final class StopCli {
 	}
 
 	private static String request(Stack stack, String app, String environment, String sha) throws Exception {
-		return request(stack, "{\"app\":\"" + app + "\",\"environment\":\"" + environment + "\",\"sha\":\"" + sha
-				+ "\"," + asLocalDeveloper() + "}");
-	}
-
-	private static String asLocalDeveloper() {
-		return "\"user\":\"U0LOCALDEV\",\"userName\":\"" + System.getProperty("user.name", "you") + "\"";
+		return request(stack,
+				"{\"app\":\"" + app + "\",\"environment\":\"" + environment + "\",\"sha\":\"" + sha + "\"}");
 	}
 
 	private static String request(Stack stack, String body) throws Exception {

@@ -60,10 +60,14 @@ public final class Deploy {
 			}
 			this.request = requested;
 		}
-		else if (event instanceof Tagged tagged) {
+		else if (event instanceof Tagged tagged
+				&& (this.tag == null || sameRelease(this.tag.sha(), this.tag.tag(), tagged.sha(), tagged.tag()))) {
+			// The first tag and build stand; a later one replaces them only for the same
+			// release (a re-drive's), so one of other content cannot swap them.
 			this.tag = tagged;
 		}
-		else if (event instanceof Built built) {
+		else if (event instanceof Built built
+				&& (this.build == null || sameRelease(this.build.sha(), this.build.tag(), built.sha(), built.tag()))) {
 			this.build = built;
 		}
 		else if (event instanceof Progressed progressed) {
@@ -79,6 +83,48 @@ public final class Deploy {
 			this.stage = event.stage();
 		}
 		return true;
+	}
+
+	/**
+	 * Whether the break is only a link not read yet (no request, or no tag under a
+	 * build), rather than links that disagree.
+	 */
+	public boolean missesALink() {
+		return (this.tag != null || this.build != null)
+				&& (this.request == null || (this.build != null && this.tag == null));
+	}
+
+	private static boolean sameRelease(String sha, String tag, String otherSha, String otherTag) {
+		return sha.equals(otherSha) && tag.equals(otherTag);
+	}
+
+	/**
+	 * Where the deploy's chain breaks, if it does: a tag needs the request of its SHA, a
+	 * build the request and the tag of its SHA and tag name. Only the pipeline makes that
+	 * chain; an event without it came from somewhere else and is acted on by nobody.
+	 */
+	public Optional<String> brokenLink() {
+		Requested requested = this.request;
+		Tagged tagged = this.tag;
+		Built built = this.build;
+		if ((tagged != null || built != null) && requested == null) {
+			return Optional.of((built != null ? "build-passed" : "tag-created") + " for deploy " + this.deployId
+					+ " of " + this.target + ", which was never requested on deploy-requested");
+		}
+		// A request may name a commit by a prefix; the tag names it in full.
+		if (tagged != null && !tagged.sha().toLowerCase().startsWith(requested.sha().toLowerCase())) {
+			return Optional.of("tag-created for deploy " + this.deployId + " names commit " + tagged.sha() + ", but "
+					+ requested.sha() + " was requested");
+		}
+		if (built != null && tagged == null) {
+			return Optional.of("build-passed for deploy " + this.deployId + " of " + this.target
+					+ " without a tag-created before it");
+		}
+		if (built != null && (!built.sha().equals(tagged.sha()) || !built.tag().equals(tagged.tag()))) {
+			return Optional.of("build-passed for deploy " + this.deployId + " names " + built.tag() + " at "
+					+ built.sha() + ", but the tag created was " + tagged.tag() + " at " + tagged.sha());
+		}
+		return Optional.empty();
 	}
 
 	/** Whether this event has been applied to the deploy. */

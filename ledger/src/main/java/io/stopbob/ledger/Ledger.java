@@ -41,7 +41,8 @@ public final class Ledger {
 	public synchronized Applied apply(PipelineEvent event) {
 		Deploy deploy = this.deploys.computeIfAbsent(event.deployId(), (id) -> new Deploy(id, event.meta().target()));
 		boolean fresh = deploy.apply(event, ++this.applied);
-		if (event instanceof PipelineEvent.Built built) {
+		// Only a build of the pipeline's own chain may spare a rollback its CI.
+		if (event instanceof PipelineEvent.Built built && deploy.brokenLink().isEmpty()) {
 			this.passedBuilds.computeIfAbsent(deploy.target(), (target) -> new ConcurrentHashMap<>())
 				.putIfAbsent(built.sha(), built);
 		}
@@ -93,12 +94,12 @@ public final class Ledger {
 		return Optional.ofNullable(this.passedBuilds.getOrDefault(target, Map.of()).get(sha));
 	}
 
-	/** Deploys in flight that have their tag and wait for CI. */
+	/** Deploys in flight that have their tag, of the requested SHA, and wait for CI. */
 	public List<Deploy> awaitingBuild() {
 		return this.inFlight.values()
 			.stream()
 			.flatMap((deploys) -> deploys.values().stream())
-			.filter((deploy) -> deploy.tag().isPresent() && deploy.build().isEmpty())
+			.filter((deploy) -> deploy.tag().isPresent() && deploy.build().isEmpty() && deploy.brokenLink().isEmpty())
 			.toList();
 	}
 

@@ -93,10 +93,30 @@ class LedgerTest {
 
 	@Test
 	void aShaThatPassedCiOnATargetIsRemembered() {
-		this.ledger.apply(new Built(meta("d-1", "e-1", 2), "abc1234", "staging-1", "local", List.of("ci"), "u", false));
+		String full = "abc1234" + "0".repeat(33);
+		this.ledger.apply(requested("d-1", "e-0", 0));
+		this.ledger.apply(new Tagged(meta("d-1", "e-1", 1), full, "staging-1", null, null, null, Kind.DEPLOY, null));
+		this.ledger.apply(new Built(meta("d-1", "e-2", 2), full, "staging-1", "local", List.of("ci"), "u", false));
 
-		assertThat(this.ledger.passedBuild(STAGING, "abc1234")).map(Built::tag).hasValue("staging-1");
-		assertThat(this.ledger.passedBuild(new Target("demo", "production"), "abc1234")).isEmpty();
+		assertThat(this.ledger.find("d-1").orElseThrow().brokenLink()).as("asked for by its short SHA").isEmpty();
+		assertThat(this.ledger.passedBuild(STAGING, full)).map(Built::tag).hasValue("staging-1");
+		assertThat(this.ledger.passedBuild(new Target("demo", "production"), full)).isEmpty();
+	}
+
+	@Test
+	void aBuildOrTagThePipelineDidNotChainIsBrokenAndSparesNoRollbackItsCi() {
+		this.ledger.apply(new Built(meta("d-2", "e-1", 2), "def5678", "staging-2", "local", List.of("ci"), "u", false));
+		this.ledger.apply(requested("d-3", "e-2", 0));
+		this.ledger
+			.apply(new Tagged(meta("d-3", "e-3", 1), "abc1234", "staging-3", null, null, null, Kind.DEPLOY, null));
+		this.ledger
+			.apply(new Tagged(meta("d-3", "e-4", 1), "0badbad", "staging-3", null, null, null, Kind.DEPLOY, null));
+
+		assertThat(this.ledger.find("d-2").orElseThrow().brokenLink())
+			.hasValue("build-passed for deploy d-2 of demo/staging, which was never requested on deploy-requested");
+		assertThat(this.ledger.passedBuild(STAGING, "def5678")).isEmpty();
+		assertThat(this.ledger.find("d-3").orElseThrow().tag()).as("the first tag stays")
+			.hasValueSatisfying((tag) -> assertThat(tag.sha()).isEqualTo("abc1234"));
 	}
 
 	@Test

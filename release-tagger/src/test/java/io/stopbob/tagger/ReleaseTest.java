@@ -1,5 +1,6 @@
 package io.stopbob.tagger;
 
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -253,16 +254,52 @@ class ReleaseTest extends TaggerTest {
 	}
 
 	@Test
+	void aBranchBuildOfTheSameCommitIsNotTheTagsBuildAndTheGateWaitsForTheTagsOwn() {
+		String sha = newSha();
+		githubWith(sha, "[" + checkRun("build", "completed", "success") + "]");
+		// Green, but for the branch: its suite ran for main, its status long before the
+		// tag.
+		tagSuite("main");
+		github.stubFor(get(urlPathEqualTo(REPO + "/statuses/" + sha)).willReturn(okJson("""
+				[{"id":1,"state":"success","context":"build","target_url":"https://ci.example/branch",
+				  "created_at":"2026-11-01T10:00:00Z","updated_at":"2026-11-01T10:00:00Z"}]""")));
+		String deployId = newDeployId();
+
+		try (TopicProbe events = probe()) {
+			this.publisher.publish(request(deployId, "staging", sha));
+			only(eventsOf(events, deployId, 1), TAG).get(0);
+
+			assertThat(events.drain(Duration.ofSeconds(3))
+				.stream()
+				.filter(TopicProbe::decodes)
+				.map(TopicProbe::event)
+				.filter((event) -> event instanceof BuildPassed
+						&& ((BuildPassed) event).getMeta().getDeployId().equals(deployId)))
+				.as("passed on the branch's build")
+				.isEmpty();
+
+			tagSuite("{{request.pathSegments.[5]}}");
+			BuildPassed built = only(eventsOf(events, deployId, 2), BUILT).get(0);
+			assertThat(built.getBuildUrl()).isEqualTo("https://github.com/stop-bob/demo/runs/4");
+		}
+		finally {
+			tagSuite("{{request.pathSegments.[5]}}");
+			succeed(deployId, "staging");
+		}
+	}
+
+	@Test
 	void aRollbackToAShaThatAlreadyPassedOnTheTargetSkipsTheWait() {
 		String sha = newSha();
-		githubWith(sha, "[" + checkRun("build", "in_progress", null) + "]");
+		githubWith(sha, "[" + checkRun("build", "completed", "success") + "]");
 		String earlier = newDeployId();
-		this.publisher.publish(io.stopbob.schemas.EventMother.buildPassed(earlier)
-			.setMeta(io.stopbob.schemas.EventMother.meta(earlier).build())
-			.setSha(sha)
-			.setChecks(List.of("build"))
-			.build());
+		try (TopicProbe events = probe()) {
+			this.publisher.publish(request(earlier, "staging", sha));
+			only(eventsOf(events, earlier, 2), BUILT);
+		}
 		succeed(earlier, "staging");
+		checks(sha, "[" + checkRun("build", "in_progress", null) + "]");
+		github.resetRequests();
 		String rollback = newDeployId();
 
 		try (TopicProbe events = probe()) {

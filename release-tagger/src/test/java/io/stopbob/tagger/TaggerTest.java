@@ -65,7 +65,7 @@ public abstract class TaggerTest {
 
 	@DynamicPropertySource
 	static void githubProperties(DynamicPropertyRegistry registry) {
-		registry.add("stop.tagger.github.token", () -> "ghp_test");
+		registry.add("stop.github.token", () -> "ghp_test");
 		registry.add("stop.tagger.github.api-url", github::baseUrl);
 		registry.add("stop.tagger.github.webhook-secret", () -> WEBHOOK_SECRET);
 		registry.add("stop.tagger.github.backoff", () -> "20ms");
@@ -145,13 +145,24 @@ public abstract class TaggerTest {
 	protected static void checks(String sha, String checkRunsJson) {
 		github.stubFor(get(urlPathEqualTo(REPO + "/commits/" + sha + "/check-runs"))
 			.willReturn(okJson("{\"total_count\":1,\"check_runs\":" + checkRunsJson + "}")));
+		tagSuite("{{request.pathSegments.[5]}}");
+	}
+
+	/**
+	 * GitHub's check suites for the tag asked about: one (id 5, whose runs
+	 * {@link #checkRun} are) whose head branch is as given, the tag itself by default.
+	 */
+	protected static void tagSuite(String headBranch) {
+		github.stubFor(get(urlPathMatching(REPO + "/commits/tags/[^/]+/check-suites")).willReturn(okJson("""
+				{"total_count":1,"check_suites":[{"id":5,"head_branch":"%s","head_sha":"x","status":"completed",
+				 "conclusion":"success","app":{"id":15368,"slug":"github-actions"}}]}""".formatted(headBranch))));
 	}
 
 	protected static String checkRun(String name, String status, String conclusion) {
 		return """
 				{"id":4,"name":"%s","head_sha":"x","status":"%s","conclusion":%s,
 				 "html_url":"https://github.com/stop-bob/demo/runs/4","details_url":"https://ci.example/4",
-				 "started_at":"2026-11-26T10:00:00Z"}""".formatted(name, status,
+				 "started_at":"2026-11-26T10:00:00Z","check_suite":{"id":5}}""".formatted(name, status,
 				(conclusion != null) ? "\"" + conclusion + "\"" : "null");
 	}
 

@@ -179,11 +179,11 @@ class CodeDeployTest extends RolloutServiceTest {
 	}
 
 	private BuildPassed built(String deployId) {
-		var meta = EventMother.meta(deployId).setEnvironment("production");
-		this.publisher.publish(EventMother.deployRequested(deployId).setMeta(meta.build()).build());
-		return EventMother.buildPassed(deployId)
-			.setMeta(meta.setEventId(UUID.randomUUID().toString()).build())
-			.setTag("production-1")
+		return requestedAndTagged(deployId, "production", EventMother.SHA, "production-1")
+			.setMeta(EventMother.meta(deployId)
+				.setEnvironment("production")
+				.setEventId(UUID.randomUUID().toString())
+				.build())
 			.build();
 	}
 

@@ -30,11 +30,7 @@ class KubernetesTest extends RolloutServiceTest {
 			var meta = EventMother.meta(deployId).setEnvironment("cluster");
 
 			try (TopicProbe events = probe()) {
-				this.publisher
-					.publish(EventMother.deployRequested(deployId).setSha(GOOD).setMeta(meta.build()).build());
-				this.publisher.publish(EventMother.buildPassed(deployId)
-					.setSha(GOOD)
-					.setTag("cluster-1")
+				this.publisher.publish(requestedAndTagged(deployId, "cluster", GOOD, "cluster-1")
 					.setMeta(meta.setEventId(deployId + ":built").build())
 					.build());
 

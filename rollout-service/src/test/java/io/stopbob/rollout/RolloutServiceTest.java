@@ -11,10 +11,12 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.stopbob.events.BuildPassed;
 import io.stopbob.events.DeployFinished;
 import io.stopbob.events.RolloutProgress;
 import io.stopbob.platform.bus.EventPublisher;
 import io.stopbob.rollout.local.LocalFleet;
+import io.stopbob.schemas.EventMother;
 import io.stopbob.schemas.Events;
 import io.stopbob.schemas.Topics;
 import io.stopbob.testkit.ServiceTest;
@@ -153,6 +155,26 @@ abstract class RolloutServiceTest {
 			.filter((event) -> event instanceof RolloutProgress && Events.meta(event).getDeployId().equals(deployId))
 			.map(RolloutProgress.class::cast)
 			.toList();
+	}
+
+	/**
+	 * What the pipeline writes before a build, a request and a tag of {@code sha}; the
+	 * build that follows them, to publish.
+	 */
+	protected BuildPassed.Builder requestedAndTagged(String deployId, String environment, String sha, String tag) {
+		this.publisher.publish(EventMother.deployRequested(deployId)
+			.setMeta(EventMother.meta(deployId).setEnvironment(environment).build())
+			.setSha(sha)
+			.build());
+		this.publisher.publish(EventMother.tagCreated(deployId)
+			.setMeta(EventMother.meta(deployId).setEnvironment(environment).build())
+			.setSha(sha)
+			.setTag(tag)
+			.build());
+		return EventMother.buildPassed(deployId)
+			.setMeta(EventMother.meta(deployId).setEnvironment(environment).build())
+			.setSha(sha)
+			.setTag(tag);
 	}
 
 	protected static String newDeployId() {

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 import io.stopbob.events.BuildPassed;
+import io.stopbob.platform.bus.BusAutoConfiguration;
+import io.stopbob.schemas.Topics;
 import io.stopbob.events.DeployFinished;
 import io.stopbob.events.DeployOutcome;
 import io.stopbob.events.DeployStage;
@@ -79,9 +81,26 @@ class RolloutTest extends RolloutServiceTest {
 		}
 	}
 
+	@Test
+	void aBuildWithoutItsRequestAndTagOnTheLogIsDeadLetteredAndNothingRollsOut() {
+		String deployId = newDeployId();
+		List<String> before = this.fleet.describe(new Target("demo", "staging"));
+
+		try (TopicProbe dead = TopicProbe.on(this.broker.getBrokersAsString(),
+				Topics.deadLetter(Topics.BUILD_PASSED))) {
+			this.publisher.publish(EventMother.buildPassed(deployId).setSha(BAD).setTag("staging-forged").build());
+
+			var record = dead
+				.await(1, (candidate) -> new String(candidate.value()).contains(deployId), Duration.ofSeconds(60))
+				.get(0);
+			assertThat(TopicProbe.header(record, BusAutoConfiguration.REASON_HEADER))
+				.contains("build-passed for deploy " + deployId + " of demo/staging, which was never requested");
+		}
+		assertThat(this.fleet.describe(new Target("demo", "staging"))).isEqualTo(before);
+	}
+
 	private BuildPassed built(String deployId, String sha) {
-		this.publisher.publish(EventMother.deployRequested(deployId).setSha(sha).build());
-		return EventMother.buildPassed(deployId).setSha(sha).setTag("staging-" + sha.substring(0, 7)).build();
+		return requestedAndTagged(deployId, "staging", sha, "staging-" + sha.substring(0, 7)).build();
 	}
 
 }

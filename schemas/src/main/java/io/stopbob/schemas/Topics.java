@@ -39,6 +39,12 @@ public final class Topics {
 	/** People's settings, keyed by Slack user id. */
 	public static final String USER_PREFERENCES = "user-preferences";
 
+	/**
+	 * Signatures of the Slack requests slack-ingress accepted, keyed by signature, kept
+	 * ten minutes: how every instance refuses a replayed request. Not an event topic.
+	 */
+	public static final String SLACK_REQUESTS = "slack-requests";
+
 	/** Suffix of the dead-letter topic of every pipeline topic. */
 	public static final String DLT_SUFFIX = ".DLT";
 

@@ -58,6 +58,7 @@ class DashboardTest extends IngressTest {
 	void aChangedDeployIsPushedToOpenPagesAsAServerSentEvent() throws Exception {
 		HttpRequest events = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/dashboard/events"))
 			.header("Accept", "text/event-stream")
+			.header("Authorization", basic("api", API_TOKEN))
 			.timeout(Duration.ofSeconds(10))
 			.build();
 		HttpResponse<InputStream> stream = HttpClient.newHttpClient()
@@ -87,8 +88,29 @@ class DashboardTest extends IngressTest {
 		finish("d-dash-2", "demo", "fragile");
 	}
 
+	@Test
+	void thePageAndItsStreamAreOnlyForNamedCallers() {
+		for (String path : java.util.List.of("/", "/dashboard/live", "/dashboard/events", "/deploys/d-dash-1")) {
+			HttpResponse<String> anonymous = send(
+					HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).build());
+			assertThat(anonymous.statusCode()).as(path).isEqualTo(401);
+			assertThat(anonymous.headers().firstValue("WWW-Authenticate")).as(path).isPresent();
+		}
+		HttpResponse<String> wrongName = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/"))
+			.header("Authorization", basic("U0RELEASER", API_TOKEN))
+			.build());
+		assertThat(wrongName.statusCode()).as("a token under another caller's name").isEqualTo(401);
+	}
+
 	private HttpResponse<String> get(String path) {
-		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).build());
+		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.header("Authorization", basic("api", API_TOKEN))
+			.build());
+	}
+
+	private static String basic(String name, String token) {
+		return "Basic "
+				+ java.util.Base64.getEncoder().encodeToString((name + ":" + token).getBytes(StandardCharsets.UTF_8));
 	}
 
 }

@@ -20,8 +20,8 @@ class DeployApiTest extends IngressTest {
 	@Test
 	void aValidRequestIsAcceptedWithItsDeployIdAndCanBeFollowed() {
 		try (TopicProbe requests = probe(Topics.DEPLOY_REQUESTED)) {
-			HttpResponse<String> response = postDeploy(API_TOKEN,
-					"{\"app\":\"demo\",\"environment\":\"staging\",\"sha\":\"abcdef1234\",\"reason\":\"nightly\",\"user\":\"U0BOT\",\"userName\":\"nightly-bot\"}");
+			HttpResponse<String> response = postDeploy(tokenOf("U0BOT"),
+					"{\"app\":\"demo\",\"environment\":\"staging\",\"sha\":\"abcdef1234\",\"reason\":\"nightly\",\"user\":\"U0BOT\"}");
 
 			assertThat(response.statusCode()).isEqualTo(202);
 			String deployId = response.body().replaceAll(".*\"deployId\":\"([^\"]+)\".*", "$1");
@@ -57,8 +57,8 @@ class DeployApiTest extends IngressTest {
 			.build());
 		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> this.ledger.find(stuck).isPresent());
 
-		HttpResponse<String> refused = postDeploy(API_TOKEN,
-				"{\"app\":\"demo\",\"environment\":\"stuck\",\"sha\":\"abc1234\",\"user\":\"U0RELEASER\"}");
+		HttpResponse<String> refused = postDeploy(tokenOf("U0RELEASER"),
+				"{\"app\":\"demo\",\"environment\":\"stuck\",\"sha\":\"abc1234\"}");
 
 		assertThat(refused.statusCode()).isEqualTo(409);
 		assertThat(refused.body()).contains("(45 min ago)")
@@ -68,24 +68,62 @@ class DeployApiTest extends IngressTest {
 
 	@Test
 	void aUserNotAllowedInTheEnvironmentIs403() {
-		HttpResponse<String> response = postDeploy(API_TOKEN,
-				"{\"app\":\"demo\",\"environment\":\"production\",\"sha\":\"abc1234\",\"user\":\"U0STRANGER\"}");
+		HttpResponse<String> response = postDeploy(tokenOf("U0STRANGER"),
+				"{\"app\":\"demo\",\"environment\":\"production\",\"sha\":\"abc1234\"}");
 
 		assertThat(response.statusCode()).isEqualTo(403);
+		assertThat(response.body()).contains("You are not on the list of people who may deploy demo to production");
+	}
+
+	@Test
+	void aTokenCannotActAsAnotherUser() {
+		HttpResponse<String> response = postDeploy(tokenOf("U0STRANGER"),
+				"{\"app\":\"demo\",\"environment\":\"production\",\"sha\":\"abc1234\",\"user\":\"U0RELEASER\"}");
+
+		assertThat(response.statusCode()).isEqualTo(403);
+		assertThat(response.body())
+			.contains("this token is U0STRANGER's: it acts as U0STRANGER and cannot act as U0RELEASER");
+	}
+
+	@Test
+	void anApiRollbackGoesOnlyToAnEarlierSuccessfulRelease() {
+		long before = System.currentTimeMillis();
+		try (TopicProbe requests = probe(Topics.DEPLOY_REQUESTED)) {
+			HttpResponse<String> response = postDeploy(tokenOf("U0RELEASER"),
+					"{\"app\":\"demo\",\"environment\":\"production\",\"sha\":\"badc0ffee\",\"kind\":\"rollback\"}");
+
+			assertThat(response.statusCode()).isEqualTo(409);
+			assertThat(response.body()).contains("`badc0ff` was never released successfully to demo/production:"
+					+ " a rollback goes only to an earlier successful release.");
+			assertThat(requests.drain(Duration.ofSeconds(1))).as("requests published")
+				.noneMatch((record) -> record.timestamp() >= before);
+		}
+	}
+
+	@Test
+	void theEdgeReadsNoBodyBeforeItKnowsTheCallerOrOverTheLimit() {
+		HttpResponse<String> anonymous = postDeploy(null, "not json at all");
+		assertThat(anonymous.statusCode()).as("refused before parsing").isEqualTo(401);
+		assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+			.hasValueSatisfying((challenge) -> assertThat(challenge).startsWith("Basic realm=\"StoP Bob\""));
+
+		HttpResponse<String> huge = postDeploy(API_TOKEN, "{\"reason\":\"" + "x".repeat(300 * 1024) + "\"}");
+		assertThat(huge.statusCode()).isEqualTo(413);
+		assertThat(huge.body()).contains("at most 262144 are read");
 	}
 
 	@Test
 	void aBusyTargetIs409() {
-		HttpResponse<String> first = postDeploy(API_TOKEN,
-				"{\"app\":\"demo\",\"environment\":\"production\",\"sha\":\"abc1234\",\"user\":\"U0RELEASER\",\"userName\":\"rel\"}");
+		HttpResponse<String> first = postDeploy(tokenOf("U0RELEASER"),
+				"{\"app\":\"demo\",\"environment\":\"production\",\"sha\":\"abc1234\"}");
 		String deployId = first.body().replaceAll(".*\"deployId\":\"([^\"]+)\".*", "$1");
 
 		try {
-			HttpResponse<String> second = postDeploy(API_TOKEN,
-					"{\"app\":\"demo\",\"environment\":\"production\",\"sha\":\"def5678\",\"user\":\"U0RELEASER\"}");
+			HttpResponse<String> second = postDeploy(tokenOf("U0RELEASER"),
+					"{\"app\":\"demo\",\"environment\":\"production\",\"sha\":\"def5678\"}");
 
 			assertThat(second.statusCode()).isEqualTo(409);
-			assertThat(second.body()).contains("demo/production is busy: rel is deploying abc1234 (" + deployId);
+			assertThat(second.body()).contains("demo/production is busy: U0RELEASER is deploying abc1234 (" + deployId);
 		}
 		finally {
 			finish(deployId, "demo", "production");

@@ -20,6 +20,7 @@ import org.awaitility.Awaitility;
 import io.stopbob.events.DeployRequested;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.platform.bus.EventPublisher;
+import io.stopbob.platform.edge.Callers;
 import io.stopbob.schemas.EventMother;
 import io.stopbob.schemas.Topics;
 import io.stopbob.slack.SlackRequestSigner;
@@ -49,7 +50,10 @@ public abstract class IngressTest {
 
 	protected static final String SIGNING_SECRET = "test-signing-secret";
 
-	protected static final String API_TOKEN = "test-api-token";
+	protected static final String API_TOKEN = ServiceTest.TOKEN;
+
+	/** API callers besides {@code api}, each with its own token ({@link #tokenOf}). */
+	protected static final List<String> CALLERS = List.of("U0RELEASER", "U0STRANGER", "U0BOT");
 
 	protected static final WireMockServer slack = new WireMockServer(
 			wireMockConfig().dynamicPort().bindAddress("127.0.0.1").globalTemplating(true));
@@ -85,7 +89,14 @@ public abstract class IngressTest {
 		registry.add("stop.slack.api-url", () -> slack.baseUrl() + "/api/");
 		registry.add("stop.slack.signing-secret", () -> SIGNING_SECRET);
 		registry.add("stop.slack.retry.backoff", () -> "20ms");
-		registry.add("stop.ingress.api-token", () -> API_TOKEN);
+		for (String caller : CALLERS) {
+			registry.add("stop.edge.callers[" + caller + "]", () -> Callers.hashOf(tokenOf(caller)));
+		}
+	}
+
+	/** The token of one of {@link #CALLERS}. */
+	protected static String tokenOf(String caller) {
+		return "token-of-" + caller;
 	}
 
 	/**

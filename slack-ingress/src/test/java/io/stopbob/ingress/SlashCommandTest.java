@@ -6,16 +6,31 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.time.Clock;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.stopbob.ingress.messaging.KafkaSignedRequests;
+import io.stopbob.ingress.slack.SignedRequests;
 import io.stopbob.schemas.Topics;
+import io.stopbob.slack.SlackRequestSigner;
 import io.stopbob.testkit.TopicProbe;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.ProducerFactory;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SlashCommandTest extends IngressTest {
+
+	@Autowired
+	private ProducerFactory<?, ?> producers;
+
+	@Autowired
+	private ConsumerFactory<?, ?> consumers;
 
 	@Test
 	void deployWithAnAppOpensTheModalWithTheShaAndTheAppsEnvironments() {
@@ -110,6 +125,51 @@ class SlashCommandTest extends IngressTest {
 				Instant.now().minus(Duration.ofMinutes(6)));
 
 		assertThat(response.statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	void aTimestampMoreThanFiveMinutesAheadIsRefusedWith401() {
+		HttpResponse<String> response = slackRequest(slashCommand("U0ANYONE", "mallory", "help"),
+				Instant.now().plus(Duration.ofMinutes(10)));
+
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(response.body()).contains("request timestamp more than 5 minutes from now");
+	}
+
+	@Test
+	void aRequestSignedWithThePublicLocalSecretIsRefusedWith401() {
+		String body = slashCommand("U0RELEASER", "mallory", "unlock demo production");
+		HttpRequest.Builder request = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/slack/events"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(body));
+		new SlackRequestSigner("local-signing-secret").headers(body, Instant.now()).forEach(request::header);
+
+		assertThat(send(request.build()).statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	void aSignedRequestIsAcceptedOnceAcrossInstancesAndRestarts() {
+		String body = slashCommand("U0ANYONE", "ann", "help");
+		Map<String, String> headers = new SlackRequestSigner(SIGNING_SECRET).headers(body, Instant.now());
+		HttpRequest.Builder request = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/slack/events"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(body));
+		headers.forEach(request::header);
+		assertThat(send(request.build()).statusCode()).isEqualTo(200);
+
+		// Another instance, or this one after a restart: a new reader of the same log.
+		KafkaSignedRequests another = new KafkaSignedRequests(this.producers, this.consumers, Clock.systemUTC());
+		another.start();
+		try {
+			assertThat(another.claim(headers.get("X-Slack-Signature"), Instant.now()))
+				.isEqualTo(SignedRequests.Claim.REPLAYED);
+			assertThat(another.claim("v0=" + "1".repeat(64), Instant.now())).isEqualTo(SignedRequests.Claim.FIRST);
+		}
+		finally {
+			another.stop();
+		}
 	}
 
 	@Test

@@ -59,7 +59,9 @@ class DockerComposeTest {
 	@SuppressWarnings("unchecked")
 	void everyEnvironmentVariableIsOneTheServicesRead() throws IOException {
 		Map<String, Object> services = (Map<String, Object>) compose().get("services");
-		StringBuilder configuration = new StringBuilder();
+		// Every service's settings, and the defaults all of them share.
+		StringBuilder configuration = new StringBuilder(
+				Files.readString(ROOT.resolve("platform/src/main/resources/stop-platform.yml")));
 		for (String name : SERVICES) {
 			configuration.append(applicationYml(name));
 		}

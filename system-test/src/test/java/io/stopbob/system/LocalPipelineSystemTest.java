@@ -1,6 +1,7 @@
 package io.stopbob.system;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -178,8 +178,15 @@ class LocalPipelineSystemTest {
 		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
 			.usingAnyFreePort()
 			.build();
-		WebDriver browser = new ChromeDriver(service, options);
+		ChromeDriver browser = new ChromeDriver(service, options);
 		try {
+			// The dashboard is for named callers: the browser signs in as the API's
+			// caller
+			// on every request, its event stream included.
+			browser.executeCdpCommand("Network.enable", Map.of());
+			browser.executeCdpCommand("Network.setExtraHTTPHeaders",
+					Map.of("headers", Map.of("Authorization", "Basic " + java.util.Base64.getEncoder()
+						.encodeToString(("api:" + SystemStack.TOKEN).getBytes(StandardCharsets.UTF_8)))));
 			browser.get(stack.url("slack-ingress", "/"));
 			JavascriptExecutor page = (JavascriptExecutor) browser;
 			// What the live part showed, each time it changed; and a mark a reload would

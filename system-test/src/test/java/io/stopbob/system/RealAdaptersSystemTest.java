@@ -214,8 +214,8 @@ class RealAdaptersSystemTest {
 		outside.server()
 			.stubFor(get(urlPathEqualTo(REPO + "/commits/" + SHA + "/check-runs")).willReturn(okJson("""
 					{"total_count":1,"check_runs":[{"id":4,"name":"build","head_sha":"%s","status":"%s","conclusion":%s,
-					 "html_url":"https://github.com/stop-bob/convertkit/runs/4"}]}""".formatted(SHA, status,
-					(conclusion != null) ? "\"" + conclusion + "\"" : "null"))));
+					 "html_url":"https://github.com/stop-bob/convertkit/runs/4","check_suite":{"id":5}}]}"""
+				.formatted(SHA, status, (conclusion != null) ? "\"" + conclusion + "\"" : "null"))));
 	}
 
 }

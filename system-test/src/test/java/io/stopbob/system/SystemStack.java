@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.stopbob.cli.Stack;
+import io.stopbob.platform.edge.Callers;
 
 /**
  * A scratch {@link Stack} (the one {@code bin/stop} runs) for a system test: its own
@@ -26,7 +27,11 @@ final class SystemStack {
 
 	static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
+	/** The token of the API's own caller, {@code api}. */
 	static final String TOKEN = "system-test-token";
+
+	/** People the tests act as through the API, each with a token of their own. */
+	static final List<String> PEOPLE = List.of("U0ANN", "U0EVE", "U0BOB");
 
 	final Path home;
 
@@ -47,10 +52,27 @@ final class SystemStack {
 	}
 
 	/**
+	 * The bus takes SASL over TLS with ACLs; each service signs in as itself. Before
+	 * {@link #start}.
+	 */
+	SystemStack secured() {
+		this.stack.secured();
+		return this;
+	}
+
+	/**
 	 * A catalog entry: the app's production on CodeDeploy, deployed by U0ANN, with a
 	 * required {@code build} check.
 	 */
 	static String codeDeployApp(String app) {
+		return codeDeployApp(app, "[U0ANN]", "[build]", "");
+	}
+
+	/**
+	 * A catalog entry of the app's production on CodeDeploy with these deployers and
+	 * required checks (YAML lists), and any more lines of the environment.
+	 */
+	static String codeDeployApp(String app, String deployers, String requiredChecks, String more) {
 		return """
 				  %s:
 				    repository: stop-bob/%s
@@ -59,12 +81,12 @@ final class SystemStack {
 				    environments:
 				      production:
 				        tag-prefix: production-
-				        deployers: { users: [U0ANN] }
-				        ci: { required-checks: [build], timeout: 5m }
+				        deployers: { users: %s }
+				        ci: { required-checks: %s, timeout: 5m }
 				        rollout:
 				          backend: codedeploy
 				          codedeploy: { application: %s, deployment-group: production }
-				""".formatted(app, app, app);
+				""".formatted(app, app, deployers, requiredChecks, app) + more;
 	}
 
 	/** Starts the broker and the services with these arguments; waits until ready. */
@@ -77,8 +99,26 @@ final class SystemStack {
 		all.addAll(args);
 		Map<String, String> withToken = new java.util.HashMap<>(env);
 		withToken.put("STOP_API_TOKEN", TOKEN);
+		withToken.put("STOP_API_USER", "api");
+		withToken.put("STOP_API_CALLERS_FILE", callersFile().toString());
 		this.stack.with(catalog, all, withToken).up(this.out);
 		return this;
+	}
+
+	/** The named callers, as an operator writes them: names and SHA-256 of tokens. */
+	private Path callersFile() throws IOException {
+		StringBuilder lines = new StringBuilder("# caller sha256 of its token\n");
+		for (String person : PEOPLE) {
+			lines.append(person).append(' ').append(Callers.hashOf(tokenOf(person))).append('\n');
+		}
+		Path file = this.home.resolve("callers");
+		Files.writeString(file, lines);
+		return file;
+	}
+
+	/** The API token of one of {@link #PEOPLE}; null: the API's own. */
+	static String tokenOf(String person) {
+		return (person != null) ? "token-of-" + person : TOKEN;
 	}
 
 	void stop() throws Exception {
@@ -112,13 +152,21 @@ final class SystemStack {
 		return Files.readString(this.stack.log(service), StandardCharsets.UTF_8);
 	}
 
-	/** {@code POST /api/deploys}: the answer as it came. */
+	/**
+	 * {@code POST /api/deploys} with the user's own token (null: the API's caller); the
+	 * answer as it came.
+	 */
 	HttpResponse<String> request(String app, String environment, String sha, String user) throws Exception {
+		return api(tokenOf(user),
+				"{\"app\":\"" + app + "\",\"environment\":\"" + environment + "\",\"sha\":\"" + sha + "\"}");
+	}
+
+	/** {@code POST /api/deploys} of this body with this token, as a script would. */
+	HttpResponse<String> api(String token, String body) throws Exception {
 		return Stack.HTTP.send(HttpRequest.newBuilder(URI.create(url("slack-ingress", "/api/deploys")))
-			.header("Authorization", "Bearer " + TOKEN)
+			.header("Authorization", "Bearer " + token)
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString("{\"app\":\"" + app + "\",\"environment\":\"" + environment
-					+ "\",\"sha\":\"" + sha + "\"" + ((user != null) ? ",\"user\":\"" + user + "\"" : "") + "}"))
+			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
@@ -148,12 +196,8 @@ final class SystemStack {
 
 	/** A rollback asked by this user (null: the API's own user). */
 	HttpResponse<String> rollback(String app, String environment, String user) throws Exception {
-		return Stack.HTTP.send(HttpRequest.newBuilder(URI.create(url("slack-ingress", "/api/deploys")))
-			.header("Authorization", "Bearer " + TOKEN)
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString("{\"app\":\"" + app + "\",\"environment\":\"" + environment
-					+ "\",\"kind\":\"rollback\"" + ((user != null) ? ",\"user\":\"" + user + "\"" : "") + "}"))
-			.build(), HttpResponse.BodyHandlers.ofString());
+		return api(tokenOf(user),
+				"{\"app\":\"" + app + "\",\"environment\":\"" + environment + "\",\"kind\":\"rollback\"}");
 	}
 
 	/** Types {@code /stop <text>} in Slack as the user, signed; the answer's JSON. */
@@ -195,6 +239,22 @@ final class SystemStack {
 			Thread.sleep(250);
 		}
 		throw new AssertionError(deployId + " did not finish in " + timeout + "; last seen: " + last);
+	}
+
+	/** A request to {@code /slack/events} with these headers, as Slack's would come. */
+	HttpResponse<String> slackEvents(String body, Map<String, String> headers) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url("slack-ingress", "/slack/events")))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(body));
+		headers.forEach(request::header);
+		return Stack.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** A new commit SHA. */
+	static String sha() {
+		byte[] bytes = new byte[20];
+		java.util.concurrent.ThreadLocalRandom.current().nextBytes(bytes);
+		return java.util.HexFormat.of().formatHex(bytes);
 	}
 
 }

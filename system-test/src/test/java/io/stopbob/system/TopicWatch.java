@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
+import io.stopbob.cli.Kafka;
 import io.stopbob.schemas.EventCodec;
 import io.stopbob.schemas.Events;
 import io.stopbob.schemas.Topics;
@@ -44,11 +45,16 @@ final class TopicWatch implements AutoCloseable {
 	private final Thread thread;
 
 	TopicWatch(String bootstrapServers) {
-		this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-				ConsumerConfig.GROUP_ID_CONFIG, "system-test-watch", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-				"earliest", ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1_000,
-				ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false), new StringDeserializer(),
-				new ByteArrayDeserializer());
+		this(new Kafka(bootstrapServers));
+	}
+
+	/** Watching as the given clients sign in (the admin, on a secured bus). */
+	TopicWatch(Kafka kafka) {
+		Map<String, Object> config = kafka.config();
+		config.putAll(Map.of(ConsumerConfig.GROUP_ID_CONFIG, "system-test-watch",
+				ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1_000,
+				ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false));
+		this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
 		List<String> topics = new ArrayList<>(Topics.pipeline());
 		Topics.pipeline().forEach((topic) -> topics.add(Topics.deadLetter(topic)));
 		this.consumer.subscribe(topics);

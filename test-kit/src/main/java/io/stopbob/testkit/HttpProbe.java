@@ -19,10 +19,18 @@ public final class HttpProbe {
 	}
 
 	public static Response get(int port, String path) {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-			.timeout(Duration.ofSeconds(15))
-			.GET()
-			.build();
+		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)));
+	}
+
+	/** As the test caller ({@link ServiceTest#TOKEN}), whom the edge lets see details. */
+	public static Response getAsCaller(int port, String path) {
+		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.header("Authorization", "Bearer " + ServiceTest.TOKEN));
+	}
+
+	private static Response send(HttpRequest.Builder builder) {
+		HttpRequest request = builder.timeout(Duration.ofSeconds(15)).GET().build();
+		String path = request.uri().getPath();
 		try {
 			HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
 			return new Response(response.statusCode(), response.body());
@@ -36,13 +44,14 @@ public final class HttpProbe {
 		}
 	}
 
+	/** As the test caller, until the path answers {@code status}. */
 	public static Response awaitStatus(int port, String path, int status, Duration timeout)
 			throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		Response last = get(port, path);
+		Response last = getAsCaller(port, path);
 		while (last.status() != status && System.nanoTime() < deadline) {
 			Thread.sleep(250);
-			last = get(port, path);
+			last = getAsCaller(port, path);
 		}
 		if (last.status() != status) {
 			throw new AssertionError("expected " + status + " from " + path + " within " + timeout + ", last was "

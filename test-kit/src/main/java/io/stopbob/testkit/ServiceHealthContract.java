@@ -24,17 +24,26 @@ public interface ServiceHealthContract {
 	@Test
 	@Order(1)
 	default void healthIsUpAndIncludesKafka(@LocalServerPort int port) {
-		HttpProbe.Response health = HttpProbe.get(port, "/actuator/health");
+		HttpProbe.Response health = HttpProbe.getAsCaller(port, "/actuator/health");
 
 		assertThat(health.status()).isEqualTo(200);
 		assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"kafka\":{").contains("\"clusterId\"");
 	}
 
 	@Test
+	@Order(1)
+	default void healthShowsDetailsOnlyToACaller(@LocalServerPort int port) {
+		HttpProbe.Response anonymous = HttpProbe.get(port, "/actuator/health");
+
+		assertThat(anonymous.status()).isEqualTo(200);
+		assertThat(anonymous.body()).contains("\"status\":\"UP\"").doesNotContain("clusterId");
+	}
+
+	@Test
 	@Order(2)
 	default void livenessAndReadinessAreUp(@LocalServerPort int port) {
 		assertThat(HttpProbe.get(port, "/actuator/health/liveness").status()).isEqualTo(200);
-		HttpProbe.Response readiness = HttpProbe.get(port, "/actuator/health/readiness");
+		HttpProbe.Response readiness = HttpProbe.getAsCaller(port, "/actuator/health/readiness");
 		assertThat(readiness.status()).isEqualTo(200);
 		assertThat(readiness.body()).as("ready once the state has caught up with the log").contains("\"log\"");
 	}

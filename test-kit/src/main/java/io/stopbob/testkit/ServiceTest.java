@@ -22,9 +22,12 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 @Documented
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "stop.catalog.location=classpath:test-catalog.yml", "stop.bus.partitions=2",
-				"stop.bus.retry.backoff=50ms" })
+				"stop.bus.retry.backoff=50ms", "stop.edge.token=" + ServiceTest.TOKEN })
 @EmbeddedKafka(partitions = 2, bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 @ExtendWith(Listeners.class)
 public @interface ServiceTest {
+
+	/** The token of the tests' caller, named {@code api} (the edge's default). */
+	String TOKEN = "test-api-token";
 
 }

@@ -8,6 +8,7 @@ import io.stopbob.changelog.local.ConsoleChangelogChannel;
 import io.stopbob.changelog.local.JGitChangeHistory;
 import io.stopbob.changelog.slack.SlackChangelogChannel;
 import io.stopbob.github.GitHubCalls;
+import io.stopbob.github.GitHubAccess;
 import io.stopbob.github.GitHubClients;
 import io.stopbob.platform.catalog.Catalog;
 import io.stopbob.slack.ConsoleSlack;
@@ -23,15 +24,15 @@ import org.springframework.context.annotation.Configuration;
  * GitHub or the local history; Slack or the console, each by whether its token is set.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ChangelogProperties.class)
+@EnableConfigurationProperties({ ChangelogProperties.class, GitHubAccess.class })
 class ChangelogConfiguration {
 
 	@Bean
-	ChangeHistory changeHistory(ChangelogProperties properties) {
-		if (properties.local()) {
+	ChangeHistory changeHistory(ChangelogProperties properties, GitHubAccess access) {
+		if (access.local()) {
 			return new JGitChangeHistory();
 		}
-		return new GitHubChangeHistory(GitHubClients.connect(properties.githubToken(), properties.githubApiUrl()),
+		return new GitHubChangeHistory(GitHubClients.connect(access, properties.githubApiUrl()).api(),
 				new GitHubCalls(properties.attempts(), properties.backoff(), properties.maxWait()));
 	}
 

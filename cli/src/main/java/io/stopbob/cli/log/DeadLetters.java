@@ -81,7 +81,7 @@ public final class DeadLetters {
 		}
 		ConsumerRecord<String, byte[]> record = matches.get(0);
 		String original = dlt.substring(0, dlt.length() - Topics.DLT_SUFFIX.length());
-		ProducerRecord<String, byte[]> back = new ProducerRecord<>(original, record.key(), record.value());
+		ProducerRecord<String, byte[]> back = Kafka.byOperator(original, record.key(), record.value());
 		back.headers()
 			.add(RETRIED_FROM, (dlt + "/" + record.partition() + "/" + offset).getBytes(StandardCharsets.UTF_8));
 		try (KafkaProducer<String, byte[]> producer = this.kafka.producer()) {

@@ -21,7 +21,6 @@ import io.stopbob.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Replays the pipeline log. The whole log (or from a time) is published again as it is,
@@ -53,7 +52,7 @@ public final class Replay {
 				for (ConsumerRecord<String, byte[]> record : read(topic, from)) {
 					apply(ledger, record);
 					if (producer != null) {
-						producer.send(new ProducerRecord<>(topic, record.key(), record.value()));
+						producer.send(Kafka.byOperator(topic, record.key(), record.value()));
 					}
 					ofTopic++;
 				}
@@ -105,7 +104,7 @@ public final class Replay {
 				+ domain.stage().name().toLowerCase() + ")");
 		if (!dryRun) {
 			try (KafkaProducer<String, byte[]> producer = this.kafka.producer()) {
-				producer.send(new ProducerRecord<>(topic, Events.key(last), EventCodec.standard().encode(last))).get();
+				producer.send(Kafka.byOperator(topic, Events.key(last), EventCodec.standard().encode(last))).get();
 			}
 		}
 		return last;

@@ -158,8 +158,24 @@ public final class OutsideStubs implements AutoCloseable {
 		this.server.stubFor(get(urlPathMatching(REPO + "/commits/[0-9a-f]{40}/check-runs")).willReturn(
 				okJson("""
 						{"total_count":1,"check_runs":[{"id":4,"name":"build","head_sha":"{{request.pathSegments.[4]}}",
-						 "status":"completed","conclusion":"success",
+						 "status":"completed","conclusion":"success","check_suite":{"id":5},
 						 "html_url":"https://github.com/{{request.pathSegments.[1]}}/{{request.pathSegments.[2]}}/runs/4"}]}""")));
+		this.server.stubFor(get(urlPathMatching(REPO + "/commits/tags/[^/]+/check-suites")).willReturn(tagSuite()));
+	}
+
+	/**
+	 * The check suite GitHub ran for the tag asked about (its head branch is the tag),
+	 * whose runs the check-runs answers list (suite 5).
+	 */
+	public static ResponseDefinitionBuilder tagSuite() {
+		return suiteOf("{{request.pathSegments.[5]}}");
+	}
+
+	/** The commit's one check suite (5), which ran for this branch or tag. */
+	public static ResponseDefinitionBuilder suiteOf(String headBranch) {
+		return okJson("""
+				{"total_count":1,"check_suites":[{"id":5,"head_branch":"%s","status":"completed",
+				 "conclusion":"success","app":{"id":15368,"slug":"github-actions"}}]}""".formatted(headBranch));
 	}
 
 	private static String commit(String sha, String message) {

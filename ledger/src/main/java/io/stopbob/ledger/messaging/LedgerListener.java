@@ -1,11 +1,15 @@
 package io.stopbob.ledger.messaging;
 
+import java.time.Duration;
+import java.time.Instant;
+
 import io.stopbob.ledger.Deploy;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.PipelineEvent;
 import io.stopbob.platform.bus.BusListeners;
 import io.stopbob.platform.bus.PartitionRestore.Mode;
 import io.stopbob.platform.bus.RestoringListener;
+import io.stopbob.platform.bus.UnchainedEventException;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -15,6 +19,13 @@ import org.apache.avro.specific.SpecificRecord;
  * as done).
  */
 public abstract class LedgerListener extends RestoringListener {
+
+	/**
+	 * How long a missing link of a deploy's chain is waited for: the records of the
+	 * topics are read in no set order, but the pipeline writes each link well before the
+	 * next.
+	 */
+	static final Duration LINK_GRACE = Duration.ofSeconds(15);
 
 	protected final Ledger ledger;
 
@@ -39,6 +50,21 @@ public abstract class LedgerListener extends RestoringListener {
 	 * @param uncertain it may have been done before: look for the side effect first
 	 */
 	protected abstract void onEvent(PipelineEvent event, Deploy deploy, boolean uncertain);
+
+	/**
+	 * Acts on the event only if its deploy's chain is whole: a request, then a tag and a
+	 * build of its SHA, as only the pipeline writes them. A link still missing within
+	 * {@link #LINK_GRACE} of the event may be on another topic not read yet: waited for;
+	 * otherwise the record goes to the DLT with the missing link.
+	 */
+	protected final void requireChain(Deploy deploy, PipelineEvent event) {
+		deploy.brokenLink().ifPresent((reason) -> {
+			if (deploy.missesALink() && event.meta().occurredAt().isAfter(Instant.now().minus(LINK_GRACE))) {
+				throw UnchainedEventException.awaited(reason);
+			}
+			throw UnchainedEventException.broken(reason);
+		});
+	}
 
 	/**
 	 * Picks up work of a deploy that the ledger says is unfinished, in its target's lane;

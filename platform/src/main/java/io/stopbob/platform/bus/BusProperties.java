@@ -20,7 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record BusProperties(@DefaultValue("6") int partitions, @DefaultValue("-1") short replicationFactor,
 		@DefaultValue Retry retry, @DefaultValue Lanes lanes) {
 
-	Optional<Short> replicas() {
+	public Optional<Short> replicas() {
 		return (this.replicationFactor > 0) ? Optional.of(this.replicationFactor) : Optional.empty();
 	}
 

@@ -144,7 +144,7 @@ public class CiGate {
 		String repository = this.catalog.app(deploy.target().app()).orElseThrow().repository();
 		CiResult result;
 		try {
-			result = this.ci.status(repository, tag.tag(), tag.sha(), environment.ci());
+			result = this.ci.status(repository, tag.tag(), tag.sha(), tag.meta().occurredAt(), environment.ci());
 		}
 		catch (GitHostException ex) {
 			if (ex.permanent()) {

@@ -1,5 +1,6 @@
 package io.stopbob.tagger.ci;
 
+import java.time.Instant;
 import java.util.List;
 
 import io.stopbob.platform.catalog.Environment;
@@ -13,10 +14,13 @@ public interface CiStatus {
 	String provider();
 
 	/**
-	 * @param ci the environment's CI settings: required checks (empty means every check
-	 * reported) and, for the local adapter, the command
+	 * CI's verdict on the tag's own build, never on another build of the same commit.
+	 * @param taggedAt when the tag was pushed: a report from before it is another build's
+	 * @param ci the environment's CI settings: required checks (empty means at least one
+	 * check of the tag's build reported, and every one reported passed) and, for the
+	 * local adapter, the command
 	 */
-	CiResult status(String repository, String tag, String sha, Environment.Ci ci);
+	CiResult status(String repository, String tag, String sha, Instant taggedAt, Environment.Ci ci);
 
 	/** What CI says now. */
 	sealed interface CiResult {

@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
+import io.stopbob.github.GitHubAccess;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.platform.catalog.Catalog;
 import io.stopbob.platform.retry.Outages;
@@ -27,20 +28,19 @@ import org.springframework.context.annotation.Configuration;
  * The use cases, and GitHub or the local adapters depending on whether a token is set.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(TaggerProperties.class)
+@EnableConfigurationProperties({ TaggerProperties.class, GitHubAccess.class })
 class TaggerConfiguration {
 
 	@Bean
-	GitHubAdapters gitHubAdapters(TaggerProperties properties) {
+	GitHubAdapters gitHubAdapters(TaggerProperties properties, GitHubAccess access) {
 		TaggerProperties.GitHub github = properties.github();
-		return github.local() ? null : new GitHubAdapters(github.token(), github.apiUrl(), github.attempts(),
-				github.backoff(), github.maxWait());
+		return access.local() ? null
+				: new GitHubAdapters(access, github.apiUrl(), github.attempts(), github.backoff(), github.maxWait());
 	}
 
 	@Bean
-	GitHost gitHost(TaggerProperties properties,
-			org.springframework.beans.factory.ObjectProvider<GitHubAdapters> github) {
-		return properties.github().local() ? new JGitGitHost() : github.getObject().gitHost();
+	GitHost gitHost(GitHubAccess access, org.springframework.beans.factory.ObjectProvider<GitHubAdapters> github) {
+		return access.local() ? new JGitGitHost() : github.getObject().gitHost();
 	}
 
 	@Bean(destroyMethod = "shutdownNow")
@@ -49,9 +49,9 @@ class TaggerConfiguration {
 	}
 
 	@Bean
-	CiStatus ciStatus(TaggerProperties properties,
+	CiStatus ciStatus(TaggerProperties properties, GitHubAccess access,
 			org.springframework.beans.factory.ObjectProvider<GitHubAdapters> github, ExecutorService localCiRunner) {
-		return properties.github().local()
+		return access.local()
 				? new CommandCi(properties.ci().workDir(), properties.ci().commandTimeout(), localCiRunner)
 				: github.getObject().ciStatus();
 	}

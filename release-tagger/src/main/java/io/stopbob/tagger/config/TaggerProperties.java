@@ -7,9 +7,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Settings of release-tagger. Secrets come from the environment ({@code GITHUB_TOKEN},
- * {@code GITHUB_WEBHOOK_SECRET}); with no token the local adapters (JGit, command CI) are
- * used.
+ * Settings of release-tagger. Secrets come from the environment (the GitHub token or app
+ * of {@code stop.github}, {@code GITHUB_WEBHOOK_SECRET}); with neither a token nor an app
+ * the local adapters (JGit, command CI) are used.
  *
  * @param tagRequestedWithin a request the ledger has untagged when release-tagger catches
  * up (after a restart, or handed over as history) is tagged only if it was asked for
@@ -20,8 +20,6 @@ public record TaggerProperties(@DefaultValue GitHub github, @DefaultValue Ci ci,
 		@DefaultValue("15m") Duration tagRequestedWithin) {
 
 	/**
-	 * @param token personal access token or GitHub App installation token; empty means
-	 * local mode
 	 * @param apiUrl REST API base ({@code https://<host>/api/v3} for GitHub Enterprise)
 	 * @param webhookSecret verifies {@code /webhooks/github}; empty turns webhooks off
 	 * (the poller still works)
@@ -30,14 +28,9 @@ public record TaggerProperties(@DefaultValue GitHub github, @DefaultValue Ci ci,
 	 * @param maxWait the longest pause, also the longest rate-limit wait before the
 	 * deploy fails
 	 */
-	public record GitHub(String token, @DefaultValue("https://api.github.com") String apiUrl, String webhookSecret,
+	public record GitHub(@DefaultValue("https://api.github.com") String apiUrl, String webhookSecret,
 			@DefaultValue("4") int attempts, @DefaultValue("1s") Duration backoff,
 			@DefaultValue("60s") Duration maxWait) {
-
-		public boolean local() {
-			return this.token == null || this.token.isBlank();
-		}
-
 	}
 
 	/**

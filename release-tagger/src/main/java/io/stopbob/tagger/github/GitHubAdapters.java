@@ -2,26 +2,26 @@ package io.stopbob.tagger.github;
 
 import java.time.Duration;
 
+import io.stopbob.github.GitHubAccess;
 import io.stopbob.github.GitHubCalls;
 import io.stopbob.github.GitHubClients;
 import io.stopbob.tagger.ci.CiStatus;
 import io.stopbob.tagger.tagging.GitHost;
-import org.kohsuke.github.GitHub;
 
 /** Builds the GitHub adapters, which stay package-private; one client for all of them. */
 public final class GitHubAdapters {
 
-	private final GitHub github;
+	private final GitHubClients.Connection github;
 
 	private final TaggerCalls calls;
 
-	public GitHubAdapters(String token, String apiUrl, int attempts, Duration backoff, Duration maxWait) {
-		this.github = GitHubClients.connect(token, apiUrl);
+	public GitHubAdapters(GitHubAccess access, String apiUrl, int attempts, Duration backoff, Duration maxWait) {
+		this.github = GitHubClients.connect(access, apiUrl);
 		this.calls = new TaggerCalls(new GitHubCalls(attempts, backoff, maxWait));
 	}
 
 	public GitHost gitHost() {
-		return new GitHubGitHost(this.github, this.calls);
+		return new GitHubGitHost(this.github.api(), this.calls);
 	}
 
 	public CiStatus ciStatus() {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -48,7 +49,7 @@ public class CommandCi implements CiStatus {
 	}
 
 	@Override
-	public CiResult status(String repository, String tag, String sha, Environment.Ci ci) {
+	public CiResult status(String repository, String tag, String sha, Instant taggedAt, Environment.Ci ci) {
 		String command = (ci.command() != null) ? ci.command() : "true";
 		CompletableFuture<CiResult> run = this.runs.computeIfAbsent(repository + "@" + tag,
 				(key) -> CompletableFuture.supplyAsync(() -> build(repository, tag, command), this.runner));

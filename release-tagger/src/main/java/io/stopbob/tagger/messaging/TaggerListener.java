@@ -1,10 +1,12 @@
 package io.stopbob.tagger.messaging;
 
 import io.stopbob.events.DeployRequested;
+import io.stopbob.events.TagCreated;
 import io.stopbob.ledger.Deploy;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.PipelineEvent;
 import io.stopbob.ledger.PipelineEvent.Requested;
+import io.stopbob.ledger.PipelineEvent.Tagged;
 import io.stopbob.ledger.messaging.LedgerListener;
 import io.stopbob.platform.bus.BusListeners;
 import io.stopbob.platform.bus.PartitionRestore;
@@ -49,12 +51,22 @@ class TaggerListener extends LedgerListener {
 
 	@Override
 	protected boolean actsOn(SpecificRecord event) {
-		return event instanceof DeployRequested;
+		return event instanceof DeployRequested || event instanceof TagCreated;
 	}
 
+	/**
+	 * Requests are tagged. A tag is this service's own; one whose request of that SHA is
+	 * not on the log was written by someone else: its CI is never watched, and it goes to
+	 * the DLT with the missing link.
+	 */
 	@Override
 	protected void onEvent(PipelineEvent event, Deploy deploy, boolean uncertain) {
-		this.tagRelease.requested((Requested) event);
+		if (event instanceof Requested requested) {
+			this.tagRelease.requested(requested);
+		}
+		else if (event instanceof Tagged) {
+			requireChain(deploy, event);
+		}
 	}
 
 	@Override

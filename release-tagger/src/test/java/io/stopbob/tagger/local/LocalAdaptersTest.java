@@ -106,8 +106,9 @@ class LocalAdaptersTest {
 	private CiResult await(CommandCi ci, String tag, RevCommit commit, Environment.Ci settings) {
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(30))
-			.until(() -> !(ci.status(this.repo.toString(), tag, commit.name(), settings) instanceof CiResult.Pending));
-		return ci.status(this.repo.toString(), tag, commit.name(), settings);
+			.until(() -> !(ci.status(this.repo.toString(), tag, commit.name(), java.time.Instant.now(),
+					settings) instanceof CiResult.Pending));
+		return ci.status(this.repo.toString(), tag, commit.name(), java.time.Instant.now(), settings);
 	}
 
 	private RevCommit commit(String file, String content, String message) throws Exception {

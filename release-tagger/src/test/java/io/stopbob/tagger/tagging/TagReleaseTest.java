@@ -104,7 +104,8 @@ class TagReleaseTest {
 		}
 
 		@Override
-		public CiResult status(String repository, String tag, String sha, Environment.Ci ci) {
+		public CiResult status(String repository, String tag, String sha, java.time.Instant taggedAt,
+				Environment.Ci ci) {
 			return new CiResult.Pending("the build");
 		}
 

@@ -25,7 +25,8 @@ import org.springframework.stereotype.Component;
  * caught up, every deploy that was built and has not finished is followed again (its
  * backend deployment is looked for by deploy id, not started twice), also one the log
  * handed over as history because the group's committed position was lost; one never
- * started is started only if it was built lately.
+ * started is started only if it was built lately. Only a build whose request and tag of
+ * the same SHA are on the log goes out; any other goes to the DLT with the missing link.
  */
 @Component
 class RolloutListener extends LedgerListener {
@@ -58,6 +59,8 @@ class RolloutListener extends LedgerListener {
 	@Override
 	protected void onEvent(PipelineEvent event, Deploy deploy, boolean uncertain) {
 		if (event instanceof Built) {
+			// Defense in depth: whoever can write to the bus must still not ship a SHA.
+			requireChain(deploy, event);
 			this.follow.built(deploy);
 		}
 		else if (event instanceof Finished) {
@@ -69,7 +72,7 @@ class RolloutListener extends LedgerListener {
 	protected void onCaughtUp() {
 		this.ledger.all()
 			.stream()
-			.filter((deploy) -> deploy.build().isPresent() && !deploy.finished())
+			.filter((deploy) -> deploy.build().isPresent() && !deploy.finished() && deploy.brokenLink().isEmpty())
 			.forEach((deploy) -> resume(deploy, "its rollout", () -> this.follow.built(deploy)));
 	}
 

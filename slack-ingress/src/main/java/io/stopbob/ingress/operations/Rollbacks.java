@@ -1,5 +1,7 @@
 package io.stopbob.ingress.operations;
 
+import java.util.List;
+
 import io.stopbob.ingress.deploy.DeployRequest;
 import io.stopbob.ingress.deploy.Describe;
 import io.stopbob.ingress.deploy.RequestDeploy;
@@ -50,11 +52,51 @@ public class Rollbacks {
 				previous.tag().map((tag) -> tag.tag()).orElse(null), by(previous), finishedAt(previous));
 	}
 
-	/** Rolls the target back to {@code sha} (from the plan the person confirmed). */
+	/**
+	 * Rolls the target back to {@code sha}, which must be an earlier successful release
+	 * of it: a rollback passes locks, freezes, approval and CI, so it may only go where
+	 * the target has already been.
+	 */
 	public RequestDeploy.Result rollback(Target target, String sha, Person by) {
+		String prefix = (sha != null) ? sha.toLowerCase() : "";
+		List<String> released = this.ledger.history(target)
+			.stream()
+			.filter(Rollbacks::succeeded)
+			.map(Rollbacks::releasedSha)
+			.filter((candidate) -> prefix.length() >= 7 && candidate.toLowerCase().startsWith(prefix))
+			.distinct()
+			.toList();
+		if (released.isEmpty()) {
+			throw new Refusal("`" + Describe.sha(String.valueOf(sha)) + "` was never released successfully to " + target
+					+ ": a rollback goes only to an earlier successful release." + recent(target));
+		}
+		if (released.size() > 1) {
+			throw new Refusal("`" + sha + "` names more than one release of " + target + ": "
+					+ released.stream().map((candidate) -> "`" + candidate + "`").toList() + ". Give more of the SHA.");
+		}
 		String from = this.ledger.lastSucceeded(target).map(Rollbacks::sha).map(Describe::sha).orElse("?");
-		return this.requestDeploy.request(new DeployRequest(target.app(), target.environment(), sha, by,
+		return this.requestDeploy.request(new DeployRequest(target.app(), target.environment(), released.get(0), by,
 				"roll back from " + from, Kind.ROLLBACK));
+	}
+
+	private String recent(Target target) {
+		List<String> shas = this.ledger.history(target)
+			.stream()
+			.filter(Rollbacks::succeeded)
+			.map((deploy) -> "`" + Describe.sha(sha(deploy)) + "`")
+			.distinct()
+			.limit(5)
+			.toList();
+		return shas.isEmpty() ? " It has none yet." : " The latest: " + String.join(", ", shas) + ".";
+	}
+
+	/** The commit in full, as its tag names it (a request may have named a prefix). */
+	private static String releasedSha(Deploy deploy) {
+		return deploy.tag().map((tag) -> tag.sha()).orElseGet(() -> sha(deploy));
+	}
+
+	private static boolean succeeded(Deploy deploy) {
+		return deploy.finish().map((finished) -> finished.outcome() == Outcome.SUCCEEDED).orElse(false);
 	}
 
 	/**

@@ -68,6 +68,9 @@ public final class BoltApp {
 		slackConfig.setStatsEnabled(false);
 		AppConfig config = AppConfig.builder()
 			.signingSecret(properties.signingSecret())
+			// Without a secret /slack/events is closed and requests come only over Socket
+			// Mode.
+			.requestVerificationEnabled(properties.verifiesRequests())
 			.singleTeamBotToken(properties.local() ? null : properties.botToken())
 			.slack(Slack.getInstance(slackConfig))
 			.build();

@@ -10,8 +10,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * The dashboard at {@code /}: one server-rendered page whose live part is fetched again
- * on each server-sent event, so progress and outcomes appear without a reload. Read-only;
- * put it behind your single sign-on proxy where people outside should not see it.
+ * on each server-sent event, so progress and outcomes appear without a reload. Read-only,
+ * and only for named callers (the edge asks the browser for a name and token).
  */
 @RestController
 class DashboardController {
@@ -38,8 +38,10 @@ class DashboardController {
 	}
 
 	@GetMapping(path = "/dashboard/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	SseEmitter events() {
-		return this.feed.subscribe();
+	ResponseEntity<SseEmitter> events() {
+		return this.feed.subscribe()
+			.map(ResponseEntity::ok)
+			.orElseGet(() -> ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "30").build());
 	}
 
 	@GetMapping("/deploys/{deployId}")

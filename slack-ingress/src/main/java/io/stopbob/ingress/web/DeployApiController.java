@@ -1,13 +1,11 @@
 package io.stopbob.ingress.web;
 
-import java.security.MessageDigest;
-import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.stopbob.ingress.config.IngressProperties;
 import io.stopbob.ingress.deploy.DeployRequest;
 import io.stopbob.ingress.deploy.DeployRequests;
 import io.stopbob.ingress.deploy.Problem;
@@ -30,13 +28,13 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The pipeline's door for automation and the local command line: the same checks and the
- * same thread as the modal, behind a bearer token.
+ * same thread as the modal. The edge has named the caller before the body is read; the
+ * caller is who deploys, as the catalog's deployers list it.
  */
 @RestController
 class DeployApiController {
@@ -45,42 +43,38 @@ class DeployApiController {
 
 	private final Ledger ledger;
 
-	private final IngressProperties properties;
-
 	private final Rollbacks rollbacks;
 
 	private final Catalog catalog;
 
 	private final Reports reports;
 
-	DeployApiController(RequestDeploy requestDeploy, Ledger ledger, IngressProperties properties, Rollbacks rollbacks,
-			Catalog catalog, Reports reports) {
+	DeployApiController(RequestDeploy requestDeploy, Ledger ledger, Rollbacks rollbacks, Catalog catalog,
+			Reports reports) {
 		this.reports = reports;
 		this.requestDeploy = requestDeploy;
 		this.ledger = ledger;
-		this.properties = properties;
 		this.rollbacks = rollbacks;
 		this.catalog = catalog;
 	}
 
 	@PostMapping("/api/deploys")
-	ResponseEntity<Map<String, Object>> request(
-			@RequestHeader(name = "Authorization", required = false) String authorization,
-			@RequestBody(required = false) DeployBody body) {
-		ResponseEntity<Map<String, Object>> unauthorized = authorize(authorization);
-		if (unauthorized != null) {
-			return unauthorized;
-		}
+	ResponseEntity<Map<String, Object>> request(Principal caller, @RequestBody(required = false) DeployBody body) {
 		if (body == null || body.app() == null || body.environment() == null
 				|| (body.sha() == null && !body.rollback())) {
 			return ResponseEntity.badRequest()
 				.body(Map.of("errors",
 						List.of(Map.of("field", "body", "message",
-								"send JSON {app, environment, sha, reason?, user?, userName?, kind?: deploy|rollback,"
-										+ " emergency?}; a rollback may leave out the sha"))));
+								"send JSON {app, environment, sha, reason?, kind?: deploy|rollback, emergency?};"
+										+ " a rollback may leave out the sha"))));
 		}
-		String user = (body.user() != null) ? body.user() : this.properties.apiUser();
-		Person person = new Person(user, (body.userName() != null) ? body.userName() : user);
+		// The token says who is asking; a body cannot.
+		if (body.user() != null && !body.user().equals(caller.getName())) {
+			return ResponseEntity.status(HttpStatus.FORBIDDEN)
+				.body(Map.of("errors", List.of(Map.of("field", "user", "message", "this token is " + caller.getName()
+						+ "'s: it acts as " + caller.getName() + " and cannot act as " + body.user()))));
+		}
+		Person person = new Person(caller.getName(), caller.getName());
 		RequestDeploy.Result result;
 		try {
 			result = body.rollback() ? rollback(body, person)
@@ -126,14 +120,8 @@ class DeployApiController {
 
 	/** The four delivery figures; durations in seconds, the rate from 0 to 1. */
 	@GetMapping("/api/stats")
-	ResponseEntity<Map<String, Object>> stats(
-			@RequestHeader(name = "Authorization", required = false) String authorization,
-			@RequestParam(name = "app", required = false) String app,
+	ResponseEntity<Map<String, Object>> stats(@RequestParam(name = "app", required = false) String app,
 			@RequestParam(name = "days", defaultValue = "30") int days) {
-		ResponseEntity<Map<String, Object>> unauthorized = authorize(authorization);
-		if (unauthorized != null) {
-			return unauthorized;
-		}
 		DeliveryStats.Report report;
 		try {
 			report = this.reports.statsReport(app, days);
@@ -168,13 +156,7 @@ class DeployApiController {
 	}
 
 	@GetMapping("/api/deploys/{deployId}")
-	ResponseEntity<Map<String, Object>> show(
-			@RequestHeader(name = "Authorization", required = false) String authorization,
-			@PathVariable String deployId) {
-		ResponseEntity<Map<String, Object>> unauthorized = authorize(authorization);
-		if (unauthorized != null) {
-			return unauthorized;
-		}
+	ResponseEntity<Map<String, Object>> show(@PathVariable String deployId) {
 		return this.ledger.find(deployId)
 			.map((deploy) -> ResponseEntity.ok(view(deploy)))
 			.orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND)
@@ -214,34 +196,16 @@ class DeployApiController {
 	}
 
 	/**
-	 * Null when the bearer token matches (compared in constant time); the refusal
-	 * otherwise.
-	 */
-	private ResponseEntity<Map<String, Object>> authorize(String authorization) {
-		String token = this.properties.apiToken();
-		if (token == null || token.isBlank()) {
-			return ResponseEntity.status(HttpStatus.FORBIDDEN)
-				.body(Map.of("errors", List.of(Map.of("field", "token", "message",
-						"the API is off: set STOP_API_TOKEN on slack-ingress to turn it on"))));
-		}
-		String offered = (authorization != null && authorization.startsWith("Bearer ")) ? authorization.substring(7)
-				: "";
-		if (!MessageDigest.isEqual(offered.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
-			return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-				.body(Map.of("errors", List.of(Map.of("field", "token", "message", "missing or wrong bearer token"))));
-		}
-		return null;
-	}
-
-	/**
 	 * The request body of {@code POST /api/deploys}.
 	 *
+	 * @param user if given, must be the caller the token names
 	 * @param kind {@code deploy} (the default) or {@code rollback}; a rollback without a
-	 * SHA goes back to the last good release
+	 * SHA goes back to the last good release, one with a SHA only to an earlier
+	 * successful release of the target
 	 * @param emergency the reason to deploy inside a freeze window
 	 */
-	record DeployBody(String app, String environment, String sha, String reason, String user, String userName,
-			String kind, String emergency) {
+	record DeployBody(String app, String environment, String sha, String reason, String user, String kind,
+			String emergency) {
 
 		boolean rollback() {
 			return "rollback".equalsIgnoreCase(this.kind);
