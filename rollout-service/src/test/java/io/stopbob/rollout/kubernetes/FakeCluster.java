@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 
 /**
  * Plays the Deployment controller and the kubelet over fabric8's CRUD mock server, which
@@ -105,6 +106,13 @@ public final class FakeCluster {
 				.build());
 		this.client.apps().deployments().inNamespace(NAMESPACE).resource(deployment).update();
 		this.client.pods().inNamespace(NAMESPACE).withLabels(Map.of("app", name)).delete();
+		// The mock server may answer the delete before the pods are gone: wait for it, or
+		// creating the new pods under the same names finds them still there.
+		long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+		while (!this.client.pods().inNamespace(NAMESPACE).withLabels(Map.of("app", name)).list().getItems().isEmpty()
+				&& System.nanoTime() < deadline) {
+			sleep(20);
+		}
 		for (int i = 0; i < ready + crashing; i++) {
 			boolean up = i < ready;
 			this.client.pods()
@@ -142,7 +150,16 @@ public final class FakeCluster {
 								.build())
 					.endStatus()
 					.build())
-				.create();
+				.createOr(NonDeletingOperation::update);
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

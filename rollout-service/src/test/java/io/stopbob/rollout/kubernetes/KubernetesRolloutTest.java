@@ -84,6 +84,9 @@ class KubernetesRolloutTest {
 
 	@BeforeEach
 	void startTheApiServer() {
+		// Watches, polls and the mock server share a busy two-core machine: give each
+		// step time, not the default ten seconds.
+		Awaitility.setDefaultTimeout(Duration.ofSeconds(30));
 		this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
 				new KubernetesMixedDispatcher(new HashMap<>()), true);
 		this.server.init();
@@ -96,7 +99,17 @@ class KubernetesRolloutTest {
 
 	@AfterEach
 	void stop() {
+		Awaitility.reset();
 		this.schedulers.forEach(ScheduledExecutorService::shutdownNow);
+		// A poll still talking to the server would keep it from closing.
+		for (ScheduledExecutorService scheduler : this.schedulers) {
+			try {
+				scheduler.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
 		this.client.close();
 		this.server.destroy();
 	}
