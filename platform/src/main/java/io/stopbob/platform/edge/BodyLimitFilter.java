@@ -15,7 +15,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -36,12 +35,8 @@ class BodyLimitFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (request.getContentLengthLong() > this.max) {
-			response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-			response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-			response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-			response.getWriter()
-				.write("{\"errors\":[{\"field\":\"body\",\"message\":\"request body of "
-						+ request.getContentLengthLong() + " bytes; at most " + this.max + " are read\"}]}");
+			Refusals.write(response, HttpStatus.CONTENT_TOO_LARGE, "body",
+					"request body of " + request.getContentLengthLong() + " bytes; at most " + this.max + " are read");
 			return;
 		}
 		chain.doFilter(new Bounded(request, this.max), response);

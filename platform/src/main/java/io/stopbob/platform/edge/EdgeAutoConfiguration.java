@@ -1,7 +1,5 @@
 package io.stopbob.platform.edge;
 
-import java.nio.charset.StandardCharsets;
-
 import jakarta.servlet.DispatcherType;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,7 +11,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -92,11 +89,8 @@ public class EdgeAutoConfiguration {
 			String message = callers.none()
 					? "nobody may call this: set STOP_API_TOKEN or STOP_API_CALLERS_FILE on the service"
 					: "missing or wrong credentials: send Authorization: Bearer <token>, or Basic <name>:<token>";
-			response.setStatus(callers.none() ? HttpStatus.FORBIDDEN.value() : HttpStatus.UNAUTHORIZED.value());
 			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"StoP Bob\", charset=\"UTF-8\"");
-			response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-			response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-			response.getWriter().write("{\"errors\":[{\"field\":\"token\",\"message\":\"" + message + "\"}]}");
+			Refusals.write(response, callers.none() ? HttpStatus.FORBIDDEN : HttpStatus.UNAUTHORIZED, "token", message);
 		};
 	}
 
