@@ -26,8 +26,9 @@ import io.stopbob.slack.SlackRequestSigner;
 
 /**
  * A stack under one folder: the broker (through {@code bin/kafka-broker}), the four
- * services as JVMs with pid files, logs and GC logs. {@link #local} is {@code bin/stop}'s
- * ({@code .stop/}, ports 8081-8084 and 9092); {@link #scratch} is a test's or a
+ * services as JVMs with pid files, logs and GC logs, up to {@link #MAX_INSTANCES} of
+ * each. {@link #local} is {@code bin/stop}'s ({@code .stop/}, ports 8081-8084 and 9092,
+ * see {@link #localPort} for further instances); {@link #scratch} is a test's or a
  * benchmark's (its own folder, free loopback ports, no secrets inherited). Starting twice
  * says so; a pid file whose process is gone is ignored; every wait has a deadline.
  */
@@ -39,6 +40,12 @@ public final class Stack {
 
 	public static final List<String> SERVICES = List.of("slack-ingress", "release-tagger", "changelog-poster",
 			"rollout-service");
+
+	/**
+	 * Instances of each service a stack runs at most: ten keep the local stack's ports
+	 * (8081-8174) clear of the broker's (9092, 9093).
+	 */
+	public static final int MAX_INSTANCES = 10;
 
 	public static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -76,8 +83,12 @@ public final class Stack {
 			this.controllerPorts.add(scratch ? freePort()
 					: Integer.parseInt(System.getenv().getOrDefault("KAFKA_CONTROLLER_PORT", "9093")));
 		}
-		for (int i = 0; i < SERVICES.size(); i++) {
-			this.ports.put(SERVICES.get(i), scratch ? freePort() : 8081 + i);
+		for (String service : SERVICES) {
+			// Every local instance's port is known, so a later bin/stop finds them all; a
+			// scratch stack's further instances get theirs when they start.
+			for (int number = 1; number <= (scratch ? 1 : MAX_INSTANCES); number++) {
+				this.ports.put(instance(service, number), scratch ? freePort() : localPort(service, number));
+			}
 		}
 		this.catalog = root.resolve("config/catalog.yml");
 		this.env.put("STOP_API_TOKEN", apiTokenOf(System.getenv()));
@@ -217,8 +228,16 @@ public final class Stack {
 		return this.home.resolve("logs/" + service + "-gc.log");
 	}
 
-	/** The broker and every service; returns when all are ready. */
+	/** The broker and one instance of every service; returns when all are ready. */
 	public void up(PrintStream out) throws Exception {
+		up(1, out);
+	}
+
+	/**
+	 * The broker and {@code instances} of every service (see {@link #scale}); returns
+	 * when all are ready.
+	 */
+	public void up(int instances, PrintStream out) throws Exception {
 		broker(out, "start");
 		if (this.secure) {
 			try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin
@@ -228,31 +247,96 @@ public final class Stack {
 			out.println("kafka: topics and ACLs set; services sign in as themselves, the command line as "
 					+ BusAccess.OPERATOR);
 		}
-		for (String service : SERVICES) {
-			start(service, out);
-		}
-		for (String service : SERVICES) {
-			awaitReady(service, Duration.ofSeconds(120));
-		}
-	}
-
-	/** Starts one service (unless it runs); {@link #awaitReady} waits for it. */
-	public void start(String service, PrintStream out) throws IOException {
-		launch(service, service, out);
+		scale(instances, out);
 	}
 
 	/**
-	 * A second instance of the service beside the first, on a port of its own; its name
-	 * ({@code <service>-2}) is what {@link #url}, {@link #awaitReady} and {@link #stop}
-	 * take. The partitions spread across the two.
+	 * Exactly {@code count} instances of every service, all ready: those missing are
+	 * started, those past the count stopped. The bus's partitions spread across a
+	 * service's instances.
 	 */
-	public String startSecond(String service, PrintStream out) throws IOException {
-		String instance = service + "-2";
+	public void scale(int count, PrintStream out) throws Exception {
+		checkInstances(count);
+		for (String service : SERVICES) {
+			for (int number = count + 1; number <= MAX_INSTANCES; number++) {
+				stop(instance(service, number), out);
+			}
+		}
+		List<String> started = new ArrayList<>();
+		for (int number = 1; number <= count; number++) {
+			for (String service : SERVICES) {
+				started.add(start(service, number, out));
+			}
+		}
+		for (String instance : started) {
+			awaitReady(instance, Duration.ofSeconds(120));
+		}
+	}
+
+	/**
+	 * Starts the service's first instance (unless it runs); {@link #awaitReady} waits for
+	 * it.
+	 */
+	public void start(String service, PrintStream out) throws IOException {
+		start(service, 1, out);
+	}
+
+	/**
+	 * Starts the service's {@code number}-th instance (unless it runs) on a port of its
+	 * own, and returns its name, which {@link #url}, {@link #awaitReady} and
+	 * {@link #stop} take.
+	 */
+	public String start(String service, int number, PrintStream out) throws IOException {
+		String instance = instance(service, checkInstances(number));
 		if (!this.ports.containsKey(instance)) {
 			this.ports.put(instance, freePort());
 		}
 		launch(service, instance, out);
 		return instance;
+	}
+
+	/**
+	 * The name of a service's {@code number}-th instance: {@code <service>-<number>}, but
+	 * the first's is the service's.
+	 */
+	public static String instance(String service, int number) {
+		return (number == 1) ? service : service + "-" + number;
+	}
+
+	/**
+	 * The local stack's port of a service's {@code number}-th instance: the first on
+	 * 8081-8084 (in {@link #SERVICES} order), each further one 10 above the one before
+	 * (the second on 8091-8094, the tenth on 8171-8174).
+	 */
+	static int localPort(String service, int number) {
+		return 8081 + SERVICES.indexOf(service) + 10 * (number - 1);
+	}
+
+	/** The count, when a stack may run that many instances of each service. */
+	static int checkInstances(int count) {
+		if (count < 1 || count > MAX_INSTANCES) {
+			throw new IllegalArgumentException(
+					"a stack runs 1 to " + MAX_INSTANCES + " instances of each service, not " + count);
+		}
+		return count;
+	}
+
+	/**
+	 * The first instance of every service and each further one with a pid file, also
+	 * those another {@code bin/stop} started: what {@link #ps} lists and {@link #down}
+	 * stops.
+	 */
+	List<String> instances() {
+		List<String> instances = new ArrayList<>();
+		for (String service : SERVICES) {
+			instances.add(service);
+			for (int number = 2; number <= MAX_INSTANCES; number++) {
+				if (Files.exists(pidFile(instance(service, number)))) {
+					instances.add(instance(service, number));
+				}
+			}
+		}
+		return instances;
 	}
 
 	private void launch(String service, String instance, PrintStream out) throws IOException {
@@ -263,8 +347,9 @@ public final class Stack {
 			return;
 		}
 		Files.createDirectories(this.home.resolve("logs"));
-		// Run a copy: a build while the stack runs must not swap the jar under the JVM.
-		Path jar = this.home.resolve("jars/" + service + ".jar");
+		// Run a copy of one's own: neither a build nor another instance's start may swap
+		// the jar under a running JVM.
+		Path jar = this.home.resolve("jars/" + instance + ".jar");
 		Files.createDirectories(jar.getParent());
 		Files.copy(this.root.resolve(service + "/target/" + service + "-" + VERSION + ".jar"), jar,
 				java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -311,7 +396,7 @@ public final class Stack {
 	}
 
 	public void down(PrintStream out) throws Exception {
-		for (String instance : this.ports.keySet()) {
+		for (String instance : instances()) {
 			stop(instance, out);
 		}
 		broker(out, "stop");
@@ -339,12 +424,12 @@ public final class Stack {
 		out.printf("%-18s %-8s %-8s %-10s %s%n", "kafka", kafka.map((p) -> Long.toString(p.pid())).orElse("-"),
 				kafka.map((p) -> Long.toString(rssMb(p))).orElse("-"), kafka.isPresent() ? "UP" : "DOWN",
 				kafka.isPresent() ? bootstrapServers() : "-");
-		for (String service : SERVICES) {
-			Optional<ProcessHandle> running = process(service);
-			out.printf("%-18s %-8s %-8s %-10s %s%n", service, running.map((p) -> Long.toString(p.pid())).orElse("-"),
+		for (String instance : instances()) {
+			Optional<ProcessHandle> running = process(instance);
+			out.printf("%-18s %-8s %-8s %-10s %s%n", instance, running.map((p) -> Long.toString(p.pid())).orElse("-"),
 					running.map((p) -> Long.toString(rssMb(p))).orElse("-"),
-					running.isPresent() ? (ready(service) ? "UP" : "DOWN") : "DOWN",
-					running.isPresent() ? url(service, "/actuator/health") : "-");
+					running.isPresent() ? (ready(instance) ? "UP" : "DOWN") : "DOWN",
+					running.isPresent() ? url(instance, "/actuator/health") : "-");
 		}
 	}
 

@@ -29,7 +29,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code bin/stop}: StoP Bob on this machine. */
-@Command(name = "stop", mixinStandardHelpOptions = true,
+// --help on every subcommand too.
+@Command(name = "stop", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
 		description = "Run StoP Bob on this machine: a KRaft broker on 127.0.0.1 and the four services.",
 		subcommands = { StopCli.Up.class, StopCli.Down.class, StopCli.Ps.class, StopCli.Deploy.class,
 				StopCli.Rollback.class, StopCli.Slash.class, StopCli.ReplayLog.class, StopCli.Dlt.class,
@@ -102,12 +103,20 @@ public final class StopCli {
 
 	}
 
-	@Command(name = "up", description = "Start the broker and the services (local adapters); wait until ready.")
+	@Command(name = "up", description = "Start the broker and the services (local adapters), --instances of each,"
+			+ " stopping any instances past that count; wait until all are ready.")
 	static class Up implements Callable<Integer> {
+
+		@CommandLine.Option(names = "--instances", defaultValue = "1", converter = InstanceCount.class,
+				paramLabel = "<count>",
+				description = "instances of each service, 1 to " + Stack.MAX_INSTANCES + " (${DEFAULT-VALUE}):"
+						+ " the first on 8081-8084, each further one 10 ports above the one before"
+						+ " (slack-ingress-2 to rollout-service-2 on 8091-8094)")
+		int instances;
 
 		@Override
 		public Integer call() throws Exception {
-			Stack stack = up();
+			Stack stack = up(this.instances);
 			stack.ps(OUT);
 			OUT.println("stop with: bin/stop down");
 			return 0;
@@ -115,7 +124,8 @@ public final class StopCli {
 
 	}
 
-	@Command(name = "down", description = "Stop the services (gracefully, then by pid) and the broker.")
+	@Command(name = "down",
+			description = "Stop every instance of the services (gracefully, then by pid) and the broker.")
 	static class Down implements Callable<Integer> {
 
 		@Override
@@ -126,7 +136,7 @@ public final class StopCli {
 
 	}
 
-	@Command(name = "ps", description = "Each process with its pid, RSS and readiness.")
+	@Command(name = "ps", description = "Each process, every instance of a service, with its pid, RSS and readiness.")
 	static class Ps implements Callable<Integer> {
 
 		@Override
@@ -281,7 +291,7 @@ public final class StopCli {
 		@Override
 		public Integer call() throws Exception {
 			long start = System.nanoTime();
-			Stack stack = up();
+			Stack stack = up(1);
 			OUT.println("\n== a good commit to staging");
 			String good = follow(stack, request(stack, "demo", "staging", resolve(stack, "demo", "HEAD~1")),
 					System.nanoTime());
@@ -300,12 +310,33 @@ public final class StopCli {
 
 	}
 
-	/** The local stack, started, with the demo app's repository (made once). */
-	static Stack up() throws Exception {
+	/**
+	 * The local stack, started with this many instances of each service, with the demo
+	 * app's repository (made once).
+	 */
+	static Stack up(int instances) throws Exception {
 		Stack stack = stack();
 		DemoRepository.create(stack.home.resolve("demo-repo"), OUT);
-		stack.up(OUT);
+		stack.up(instances, OUT);
 		return stack;
+	}
+
+	/** An {@code --instances} count, 1 to {@link Stack#MAX_INSTANCES}. */
+	public static final class InstanceCount implements CommandLine.ITypeConverter<Integer> {
+
+		@Override
+		public Integer convert(String value) {
+			try {
+				return Stack.checkInstances(Integer.parseInt(value));
+			}
+			catch (NumberFormatException ex) {
+				throw new CommandLine.TypeConversionException("'" + value + "' is not a number of instances");
+			}
+			catch (IllegalArgumentException ex) {
+				throw new CommandLine.TypeConversionException(ex.getMessage());
+			}
+		}
+
 	}
 
 	/**

@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class StopCliTest {
@@ -51,6 +53,27 @@ class StopCliTest {
 			.withMessageContaining("no commit no-such-ref");
 		assertThatIllegalArgumentException().isThrownBy(() -> StopCli.resolve(stack, "nope", "HEAD"))
 			.withMessageContaining("unknown app nope");
+	}
+
+	@Test
+	void upRunsOneInstanceOfEachServiceUnlessToldHowMany() {
+		StopCli.Up up = new StopCli.Up();
+		new CommandLine(up).parseArgs();
+		assertThat(up.instances).isEqualTo(1);
+
+		new CommandLine(up).parseArgs("--instances", "3");
+		assertThat(up.instances).isEqualTo(3);
+
+		assertThat(new CommandLine(new StopCli.Up()).getUsageMessage()).contains("--instances").contains("8091-8094");
+	}
+
+	@Test
+	void upRefusesInstanceCountsItCannotRun() {
+		for (String count : new String[] { "0", "11", "two" }) {
+			assertThatExceptionOfType(CommandLine.ParameterException.class)
+				.isThrownBy(() -> new CommandLine(new StopCli.Up()).parseArgs("--instances", count))
+				.withMessageContaining("--instances");
+		}
 	}
 
 }

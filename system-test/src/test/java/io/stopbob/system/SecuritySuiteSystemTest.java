@@ -166,7 +166,7 @@ class SecuritySuiteSystemTest {
 		assertThat(stack.slackEvents(help, signed).statusCode()).isEqualTo(200);
 		hostile("the same signed request again",
 				() -> assertRefused(stack.slackEvents(help, signed), 401, "replayed request"));
-		String second = stack.stack.startSecond("slack-ingress", System.out);
+		String second = stack.stack.start("slack-ingress", 2, System.out);
 		try {
 			stack.stack.awaitReady(second, Duration.ofSeconds(120));
 			hostile("replayed to a second instance",

@@ -8,17 +8,19 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 import io.stopbob.cli.Stack;
+import io.stopbob.cli.StopCli;
 import io.stopbob.cli.stubs.OutsideStubs;
 import io.stopbob.ledger.Target;
 import picocli.CommandLine.Command;
@@ -59,6 +61,12 @@ public final class BenchCommand implements Callable<Integer> {
 	@Option(names = "--events", defaultValue = "1000000", description = "replay: events (${DEFAULT-VALUE})")
 	int events;
 
+	@Option(names = "--instances", split = ",", defaultValue = "1", converter = StopCli.InstanceCount.class,
+			paramLabel = "<count>",
+			description = "pipeline: instances of each service, a list (1,2) measured in turn beside one bare-hops"
+					+ " baseline (${DEFAULT-VALUE})")
+	List<Integer> instances;
+
 	private final Path root;
 
 	public BenchCommand(Path root) {
@@ -72,6 +80,10 @@ public final class BenchCommand implements Callable<Integer> {
 		}
 		if (this.deploys % this.targets != 0) {
 			throw new IllegalArgumentException("--deploys must be a multiple of --targets");
+		}
+		if (new HashSet<>(this.instances).size() != this.instances.size()) {
+			// A count's runs are named by it, and so are their deploys.
+			throw new IllegalArgumentException("--instances names each count once");
 		}
 		Path bench = this.root.resolve(".stop/bench");
 		Path home = Files.createTempDirectory(Files.createDirectories(bench), this.name + "-");
@@ -109,12 +121,7 @@ public final class BenchCommand implements Callable<Integer> {
 			List<String> args = new ArrayList<>(outside.serviceArgs());
 			args.addAll(List.of("--stop.tagger.ci.poll-interval=50ms", "--stop.rollout.poll-interval=50ms"));
 			stack.with(catalog, args, OutsideStubs.serviceEnv());
-			for (String service : Stack.SERVICES) {
-				stack.start(service, log);
-			}
-			for (String service : Stack.SERVICES) {
-				stack.awaitReady(service, Duration.ofMinutes(2));
-			}
+			stack.scale(this.instances.get(0), log);
 			try (Footprint footprint = new Footprint(stack)) {
 				footprint.idle(figures);
 				if (is("ack")) {
@@ -123,32 +130,49 @@ public final class BenchCommand implements Callable<Integer> {
 						.run(figures, this.clients, this.requests);
 				}
 				if (is("pipeline") || is("footprint")) {
-					PipelineBench pipeline = new PipelineBench(kafka);
-					int perTarget = this.deploys / this.targets;
-					List<PacedDriver.Result> bareRuns = pipeline.bareHops(all, perTarget, SERIAL);
-					bareRuns.forEach((run) -> run.record(figures));
-					PacedDriver.Result bare = bareRuns.get(0);
-					// One deploy per target first: JIT, connection pools and consumer
-					// assignment warm, as in a service that has been up a while.
-					pipeline.pipeline("warmup", all, 1);
-					footprint.start();
-					PacedDriver.Result measured = pipeline.pipeline("pipeline", all, perTarget);
-					measured.record(figures);
-					footprint.busy(figures);
-					// The same, unloaded: what one deploy costs without 199 others
-					// queued beside it.
-					PacedDriver.Result serial = pipeline.pipeline("pipeline_serial", all.subList(0, 1), SERIAL);
-					serial.record(figures);
-					figures.put("pipeline_serial_p99_over_bare_hops_serial_p99",
-							serial.latencies().p99() / bareRuns.get(1).latencies().p99());
-					double ratio = measured.latencies().p99() / bare.latencies().p99();
-					figures.put("pipeline_p99_over_bare_hops_p99", ratio);
-					figures.put("pipeline_target_ratio", 3.0);
-					figures.put("pipeline_target_met",
-							ratio <= 3.0 && measured.lost() == 0 && measured.duplicated() == 0);
+					pipeline(stack, new PipelineBench(kafka), all, figures, footprint, log);
 				}
 			}
 		}
+	}
+
+	/**
+	 * The bare hops once, then the pipeline at each instance count in turn, each beside
+	 * that one baseline: on one broker, so the counts differ only in the services.
+	 */
+	private void pipeline(Stack stack, PipelineBench pipeline, List<Target> all, Figures figures, Footprint footprint,
+			PrintStream log) throws Exception {
+		int perTarget = this.deploys / this.targets;
+		List<PacedDriver.Result> bareRuns = pipeline.bareHops(all, perTarget, SERIAL);
+		bareRuns.forEach((run) -> run.record(figures));
+		figures.put("pipeline_instances",
+				this.instances.stream().map(String::valueOf).collect(Collectors.joining(",")));
+		boolean met = true;
+		// Peaks of each service's first instance, over every count's runs.
+		footprint.start();
+		for (int count : this.instances) {
+			stack.scale(count, log);
+			// One deploy per target first: JIT, connection pools and consumer
+			// assignment (after the scaling's rebalance) warm, as in a service that has
+			// been up a while.
+			pipeline.pipeline(PipelineBench.run("warmup", count), all, 1);
+			PacedDriver.Result measured = pipeline.pipeline(PipelineBench.run("pipeline", count), all, perTarget);
+			measured.record(figures);
+			// The same, unloaded: what one deploy costs without 199 others queued
+			// beside it.
+			PacedDriver.Result serial = pipeline.pipeline(PipelineBench.run("pipeline_serial", count),
+					all.subList(0, 1), SERIAL);
+			serial.record(figures);
+			figures.put(PipelineBench.run("pipeline_serial", count) + "_p99_over_bare_hops_serial_p99",
+					serial.latencies().p99() / bareRuns.get(1).latencies().p99());
+			double ratio = measured.latencies().p99() / bareRuns.get(0).latencies().p99();
+			figures.put(PipelineBench.run("pipeline", count) + "_p99_over_bare_hops_p99", ratio);
+			met &= ratio <= 3.0 && measured.lost() == 0 && measured.duplicated() == 0;
+		}
+		footprint.busy(figures);
+		figures.put("pipeline_target_ratio", 3.0);
+		figures.put("pipeline_target_met", met);
+		Report.instancesTable(figures.values()).lines().map("# "::concat).forEach(System.out::println);
 	}
 
 	private boolean is(String bench) {

@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +35,11 @@ final class Figures {
 				: String.valueOf(value);
 		this.values.put(name, text);
 		this.out.println(name + "=" + text);
+	}
+
+	/** What was measured so far, by name. */
+	Map<String, String> values() {
+		return Collections.unmodifiableMap(this.values);
 	}
 
 	void save(Path results) throws IOException {

@@ -19,8 +19,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Drives a path from a first topic to a last one the way deploys use it: every target has
  * one request in flight, and its next goes out when the last topic shows the previous
- * one's end. Measures from the produce call to the consume; counts what never came back
- * and what came back twice (watching a few seconds past the last).
+ * one's end. Measures from the produce call to the consume, and how many ended a second
+ * from the first request to the last end; counts what never came back and what came back
+ * twice (watching a few seconds past the last).
  */
 final class PacedDriver {
 
@@ -44,6 +45,8 @@ final class PacedDriver {
 		List<Long> latencies = new ArrayList<>();
 		int duplicated = 0;
 		int total = targets.size() * perTarget;
+		long started = System.nanoTime();
+		long lastEnd = started;
 		try (KafkaConsumer<String, byte[]> consumer = this.kafka.consumer(lastTopic, false);
 				KafkaProducer<String, byte[]> producer = this.kafka.producer()) {
 			for (String target : targets) {
@@ -64,6 +67,7 @@ final class PacedDriver {
 						continue;
 					}
 					latencies.add(now - sent);
+					lastEnd = now;
 					Request done = requests.get(id);
 					if (done.n() + 1 < perTarget) {
 						send(producer, request, done.next(), sentAt, requests);
@@ -75,7 +79,8 @@ final class PacedDriver {
 			}
 		}
 		long[] nanos = latencies.stream().mapToLong(Long::longValue).toArray();
-		return new Result(Latencies.of(name, nanos), total, ended.size(), total - ended.size(), duplicated);
+		double perSecond = (lastEnd > started) ? ended.size() / ((lastEnd - started) / 1e9) : 0;
+		return new Result(Latencies.of(name, nanos), total, ended.size(), total - ended.size(), duplicated, perSecond);
 	}
 
 	private static void send(KafkaProducer<String, byte[]> producer,
@@ -104,7 +109,7 @@ final class PacedDriver {
 
 	}
 
-	record Result(Latencies latencies, int requested, int ended, int lost, int duplicated) {
+	record Result(Latencies latencies, int requested, int ended, int lost, int duplicated, double endedPerSecond) {
 
 		void record(Figures figures) {
 			String name = this.latencies.name();
@@ -112,6 +117,7 @@ final class PacedDriver {
 			figures.put(name + "_ended", this.ended);
 			figures.put(name + "_lost", this.lost);
 			figures.put(name + "_duplicated", this.duplicated);
+			figures.put(name + "_ended_per_s", this.endedPerSecond);
 			this.latencies.record(figures);
 		}
 

@@ -42,6 +42,14 @@ final class PipelineBench {
 		this.kafka = kafka;
 	}
 
+	/**
+	 * A run's name at an instance count: as it always was for one instance of each
+	 * service, {@code <name>_x<count>} for more.
+	 */
+	static String run(String name, int instances) {
+		return (instances == 1) ? name : name + "_x" + instances;
+	}
+
 	/** The catalog's targets: {@code count} of them, two environments an app. */
 	static List<Target> targets(int count) {
 		return IntStream.range(0, count)

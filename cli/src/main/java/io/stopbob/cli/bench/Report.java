@@ -51,7 +51,8 @@ final class Report {
 		md.append("# Benchmarks\n\n");
 		md.append("Written by `bin/stop bench <name>` (ack, pipeline, replay, footprint, all) from each benchmark's "
 				+ "latest run; every figure sits beside a baseline measured in the same run, so the ratios hold on a "
-				+ "noisy machine. Re-run to refresh.\n\n");
+				+ "noisy machine (`bin/stop bench pipeline --instances 1,2` measures each instance count of the "
+				+ "services beside one bare-hops baseline). Re-run to refresh.\n\n");
 		md.append("![latency percentiles](benchmarks-latency.png)\n\n");
 		for (Map.Entry<String, Map<String, String>> run : runs.entrySet()) {
 			Map<String, String> figures = run.getValue();
@@ -67,6 +68,10 @@ final class Report {
 				.append(", load average ")
 				.append(figures.getOrDefault("machine_load_average", "?"))
 				.append(" at the start.\n\n");
+			String instances = instancesTable(figures);
+			if (!instances.isEmpty()) {
+				md.append(instances).append('\n');
+			}
 			md.append("| figure | value |\n|---|---|\n");
 			figures.forEach((name, value) -> {
 				if (!name.startsWith("machine_") && !name.equals("date")) {
@@ -78,6 +83,35 @@ final class Report {
 		Path file = docs.resolve("benchmarks.md");
 		Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
 		return file;
+	}
+
+	/**
+	 * The pipeline at each instance count beside the bare hops of the same run, as a
+	 * markdown table; empty for a run without the pipeline.
+	 */
+	static String instancesTable(Map<String, String> figures) {
+		if (!figures.containsKey("pipeline_instances")) {
+			return "";
+		}
+		String cores = figures.getOrDefault("machine_cores", "?");
+		StringBuilder table = new StringBuilder(
+				"| instances of each service | deploys/s | p50 ms | p99 ms | p99 / bare hops p99 | cores |\n");
+		table.append("|---|---|---|---|---|---|\n");
+		instancesRow(table, "four bare Kafka hops", figures, "bare_hops", "baseline", cores);
+		for (String count : figures.get("pipeline_instances").split(",")) {
+			String run = PipelineBench.run("pipeline", Integer.parseInt(count));
+			instancesRow(table, count, figures, run, figures.getOrDefault(run + "_p99_over_bare_hops_p99", "?"), cores);
+		}
+		return table.toString();
+	}
+
+	private static void instancesRow(StringBuilder table, String label, Map<String, String> figures, String run,
+			String ratio, String cores) {
+		table.append("| ")
+			.append(String.join(" | ", label, figures.getOrDefault(run + "_ended_per_s", "?"),
+					figures.getOrDefault(run + "_p50_ms", "?"), figures.getOrDefault(run + "_p99_ms", "?"), ratio,
+					cores))
+			.append(" |\n");
 	}
 
 	/** For each measured path, the figures of the newest run that measured it. */
