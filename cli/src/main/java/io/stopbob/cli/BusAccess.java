@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -40,10 +41,12 @@ public final class BusAccess {
 
 	/**
 	 * The topics each service follows: it reads them, and may dead-letter their records
-	 * (to {@code <topic>.DLT}), nothing else.
+	 * (to {@code <topic>.DLT}), nothing else (release-tagger decides requests against the
+	 * locks and approvals of target-operations).
 	 */
 	static final Map<String, List<String>> READS = Map.of("slack-ingress", Topics.all(), "release-tagger",
-			Topics.pipeline(), "rollout-service", Topics.pipeline(), "changelog-poster", List.of(Topics.TAG_CREATED));
+			Stream.concat(Topics.pipeline().stream(), Stream.of(Topics.TARGET_OPERATIONS)).toList(), "rollout-service",
+			Topics.pipeline(), "changelog-poster", List.of(Topics.TAG_CREATED));
 
 	private BusAccess() {
 	}

@@ -9,6 +9,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.stopbob.events.BuildPassed;
 import io.stopbob.events.DeployFinished;
 import io.stopbob.events.DeployRequested;
+import io.stopbob.events.SlackUser;
 import io.stopbob.events.TagCreated;
 import io.stopbob.platform.bus.EventPublisher;
 import io.stopbob.schemas.EventMother;
@@ -174,10 +175,12 @@ public abstract class TaggerTest {
 		return "d-test-" + UUID.randomUUID().toString().substring(0, 8);
 	}
 
+	/** A request by one of the test catalog's production deployers. */
 	protected DeployRequested request(String deployId, String environment, String sha) {
 		return EventMother.deployRequested(deployId)
 			.setMeta(EventMother.meta(deployId).setEnvironment(environment).build())
 			.setSha(sha)
+			.setRequestedBy(SlackUser.newBuilder().setId("U0RELEASER").setName("bob.ross").build())
 			.build();
 	}
 

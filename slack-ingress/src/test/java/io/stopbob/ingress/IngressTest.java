@@ -114,6 +114,8 @@ public abstract class IngressTest {
 		slack.stubFor(post("/api/views.open").willReturn(okJson("{\"ok\":true}")));
 		slack.stubFor(post("/api/conversations.replies").willReturn(okJson("{\"ok\":true,\"messages\":[]}")));
 		slack.stubFor(post("/api/conversations.history").willReturn(okJson("{\"ok\":true,\"messages\":[]}")));
+		slack.stubFor(
+				post("/api/conversations.open").willReturn(okJson("{\"ok\":true,\"channel\":{\"id\":\"D0DIRECT\"}}")));
 		slack.stubFor(post(urlPathMatching("/(commands|actions)/respond.*")).willReturn(okJson("{\"ok\":true}")));
 		slack.stubFor(post("/api/usergroups.users.list").willReturn(okJson("{\"ok\":true,\"users\":[\"U0GROUPED\"]}")));
 	}

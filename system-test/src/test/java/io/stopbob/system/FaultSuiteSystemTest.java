@@ -77,7 +77,14 @@ class FaultSuiteSystemTest {
 	private static final List<String> APPS = List.of("kill-ingress", "kill-tagger", "kill-changelog", "kill-rollout",
 			"broker-down", "broker-killed", "github-faults", "slack-faults", "codedeploy-faults", "poison", "busy",
 			"slack-away", "github-away", "github-other", "broker-away", "codedeploy-away", "removed", "after-removal",
-			"new-target");
+			"new-target", "scaled-lock", "scaled-status", "scaled-approval", "scaled-kill-a", "scaled-kill-b");
+
+	/**
+	 * Partitions (of two) of the scale-out cases' targets: scaled-lock, scaled-approval
+	 * and scaled-kill-a on 0, scaled-status and scaled-kill-b on 1; so each instance owns
+	 * some of them.
+	 */
+	private static final String SECOND_INGRESS = Stack.instance("slack-ingress", 2);
 
 	/**
 	 * Longer than any bounded retry there was before outages were waited out: Slack's 5
@@ -579,6 +586,105 @@ class FaultSuiteSystemTest {
 		});
 	}
 
+	@Test
+	@Order(19)
+	void withTwoInstancesOfEveryServiceALockSetThroughOneRefusesADeployAskedThroughTheOther() throws Exception {
+		fault(() -> {
+			for (String service : Stack.SERVICES) {
+				stack.startInstance(service, 2);
+			}
+			String locked = stack.slash("slack-ingress", "U0ANN", "lock scaled-lock production incident 7");
+			assertThat(locked).contains("locked scaled-lock/production");
+			// The other instance reads the lock from target-operations within moments.
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> stack.slash(SECOND_INGRESS, "U0ANN", "status scaled-lock").contains(":lock:"));
+
+			HttpResponse<String> api = stack.api(SECOND_INGRESS, SystemStack.tokenOf("U0ANN"),
+					"{\"app\":\"scaled-lock\",\"environment\":\"production\",\"sha\":\"" + sha() + "\"}");
+			assertThat(api.statusCode()).isEqualTo(409);
+			assertThat(api.body()).contains("scaled-lock/production is locked by U0ANN").contains("incident 7");
+			assertThat(stack.slash(SECOND_INGRESS, "U0ANN", "deploy scaled-lock production " + sha()))
+				.contains("locked by U0ANN");
+			assertThat(topics.on(Topics.DEPLOY_REQUESTED).filter((seen) -> "scaled-lock/production".equals(seen.key())))
+				.as("requests that reached the pipeline")
+				.isEmpty();
+
+			assertThat(stack.slash(SECOND_INGRESS, "U0ANN", "unlock scaled-lock production")).contains("unlocked");
+			String lockDeploy = deployThrough(SECOND_INGRESS, "scaled-lock", sha());
+			String statusDeploy = deployThrough("slack-ingress", "scaled-status", sha());
+			for (String deployId : List.of(lockDeploy, statusDeploy)) {
+				assertThat(stack.awaitOutcome(deployId, DEPLOY_TIMEOUT)).contains("\"outcome\":\"SUCCEEDED\"");
+			}
+			assertExactlyOnce("scaled-lock", lockDeploy);
+			assertExactlyOnce("scaled-status", statusDeploy);
+
+			// Either instance answers for every target, whichever partition it owns.
+			for (String app : List.of("scaled-lock", "scaled-status")) {
+				String first = stack.slash("slack-ingress", "U0ANN", "status " + app);
+				assertThat(first).contains("production");
+				assertThat(stack.slash(SECOND_INGRESS, "U0ANN", "status " + app)).isEqualTo(first);
+			}
+			for (String instance : List.of("slack-ingress", SECOND_INGRESS)) {
+				HttpResponse<String> dashboard = stack.get(instance, "/");
+				assertThat(dashboard.statusCode()).isEqualTo(200);
+				assertThat(dashboard.body()).contains("scaled-lock").contains("scaled-status");
+				for (String deployId : List.of(lockDeploy, statusDeploy)) {
+					assertThat(stack.get(instance, "/api/deploys/" + deployId).body())
+						.contains("\"outcome\":\"SUCCEEDED\"");
+				}
+			}
+		});
+	}
+
+	@Test
+	@Order(20)
+	void anApprovalRequestedThroughOneInstanceIsApprovedThroughTheOther() throws Exception {
+		fault(() -> {
+			HttpResponse<String> asked = stack.api("slack-ingress", SystemStack.tokenOf("U0ANN"),
+					"{\"app\":\"scaled-approval\",\"environment\":\"production\",\"sha\":\"" + sha() + "\"}");
+			assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
+			assertThat(asked.body()).contains("awaitingApprovalUntil");
+			String deployId = SystemStack.deployId(asked.body());
+			deploys.add(deployId);
+
+			HttpResponse<String> pressed = stack.press(SECOND_INGRESS, "U0BOB", "stop_approve", deployId,
+					outside.server().baseUrl() + "/slack/response");
+			assertThat(pressed.statusCode()).isEqualTo(200);
+
+			String outcome = stack.awaitOutcome(deployId, DEPLOY_TIMEOUT);
+			assertThat(outcome).contains("\"outcome\":\"SUCCEEDED\"").contains("U0BOB");
+			assertExactlyOnce("scaled-approval", deployId);
+		});
+	}
+
+	@Test
+	@Order(21)
+	void oneInstanceOfEachServiceKilledMidDeployHandsItsTargetsToTheOtherAndEveryDeployEndsOnce() throws Exception {
+		fault(() -> {
+			List<String> apps = List.of("scaled-kill-a", "scaled-kill-b");
+			Map<String, String> held = new java.util.LinkedHashMap<>();
+			for (String app : apps) {
+				held.put(app, holdRollout(app));
+			}
+			Map<String, String> deployIds = new java.util.LinkedHashMap<>();
+			for (String app : apps) {
+				deployIds.put(app, deployThrough(SECOND_INGRESS, app, sha()));
+			}
+			awaitCalls(() -> apps.stream().allMatch((app) -> deployments(app) == 1));
+			Thread.sleep(1_500);
+			for (String service : Stack.SERVICES) {
+				stack.kill(Stack.instance(service, 2));
+			}
+			held.forEach((app, deployment) -> releaseRollout(deployment, app));
+			for (String app : apps) {
+				assertThat(stack.awaitOutcome(deployIds.get(app), DEPLOY_TIMEOUT))
+					.contains("\"outcome\":\"SUCCEEDED\"");
+				assertExactlyOnce(app, deployIds.get(app));
+			}
+		});
+	}
+
 	/**
 	 * A deploy held in its rollout (CodeDeploy says in progress) while the fault happens;
 	 * then the rollout ends, and the deploy must succeed with every side effect once.
@@ -638,7 +744,8 @@ class FaultSuiteSystemTest {
 	private static Path writeCatalog(List<String> apps) throws Exception {
 		StringBuilder catalog = new StringBuilder("apps:\n");
 		for (String app : apps) {
-			catalog.append(SystemStack.codeDeployApp(app));
+			catalog.append(app.equals("scaled-approval") ? SystemStack.codeDeployApp(app, "[U0ANN, U0BOB]", "[build]",
+					"        approval: { required: true }\n") : SystemStack.codeDeployApp(app));
 		}
 		return Files.writeString(stack.home.resolve("catalog.yml"), catalog.toString());
 	}
@@ -660,6 +767,16 @@ class FaultSuiteSystemTest {
 
 	private static String deploy(String app, String sha) throws Exception {
 		String deployId = stack.deploy(app, "production", sha, "U0ANN");
+		deploys.add(deployId);
+		return deployId;
+	}
+
+	/** A deploy asked as U0ANN through this instance of slack-ingress; its id. */
+	private static String deployThrough(String instance, String app, String sha) throws Exception {
+		HttpResponse<String> response = stack.api(instance, SystemStack.tokenOf("U0ANN"),
+				"{\"app\":\"" + app + "\",\"environment\":\"production\",\"sha\":\"" + sha + "\"}");
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+		String deployId = SystemStack.deployId(response.body());
 		deploys.add(deployId);
 		return deployId;
 	}

@@ -39,6 +39,9 @@ final class SystemStack {
 
 	private final PrintStream out;
 
+	/** What the stack's Slack app signs with. */
+	private String signingSecret = "local-signing-secret";
+
 	SystemStack() throws IOException {
 		this(1);
 	}
@@ -101,6 +104,7 @@ final class SystemStack {
 		withToken.put("STOP_API_TOKEN", TOKEN);
 		withToken.put("STOP_API_USER", "api");
 		withToken.put("STOP_API_CALLERS_FILE", callersFile().toString());
+		this.signingSecret = withToken.getOrDefault("SLACK_SIGNING_SECRET", this.signingSecret);
 		this.stack.with(catalog, all, withToken).up(this.out);
 		return this;
 	}
@@ -139,6 +143,16 @@ final class SystemStack {
 		this.stack.broker(this.out, command);
 	}
 
+	/**
+	 * Starts the {@code number}-th instance of the service and waits until ready; its
+	 * name.
+	 */
+	String startInstance(String service, int number) throws Exception {
+		String instance = this.stack.start(service, number, this.out);
+		this.stack.awaitReady(instance, Duration.ofSeconds(120));
+		return instance;
+	}
+
 	void restart(String service) throws Exception {
 		this.stack.start(service, this.out);
 		this.stack.awaitReady(service, Duration.ofSeconds(120));
@@ -163,7 +177,12 @@ final class SystemStack {
 
 	/** {@code POST /api/deploys} of this body with this token, as a script would. */
 	HttpResponse<String> api(String token, String body) throws Exception {
-		return Stack.HTTP.send(HttpRequest.newBuilder(URI.create(url("slack-ingress", "/api/deploys")))
+		return api("slack-ingress", token, body);
+	}
+
+	/** {@code POST /api/deploys} to this instance of slack-ingress. */
+	HttpResponse<String> api(String instance, String token, String body) throws Exception {
+		return Stack.HTTP.send(HttpRequest.newBuilder(URI.create(url(instance, "/api/deploys")))
 			.header("Authorization", "Bearer " + token)
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(body))
@@ -203,6 +222,49 @@ final class SystemStack {
 	/** Types {@code /stop <text>} in Slack as the user, signed; the answer's JSON. */
 	String slash(String userId, String text) throws Exception {
 		return this.stack.slash(userId, userId, text).body();
+	}
+
+	/** Types {@code /stop <text>} as the user into this instance of slack-ingress. */
+	String slash(String instance, String userId, String text) throws Exception {
+		String body = "command=%2Fstop&team_id=T0LOCAL&channel_id=C0LOCAL&user_id=" + userId + "&user_name=" + userId
+				+ "&trigger_id=local." + System.nanoTime() + "&text="
+				+ java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
+		return signed(instance, body).body();
+	}
+
+	/**
+	 * Presses a button of a thread message (its action id and value) as the user, on this
+	 * instance of slack-ingress, as Slack's interactive payload; answered to
+	 * {@code responseUrl}.
+	 */
+	HttpResponse<String> press(String instance, String userId, String actionId, String value, String responseUrl)
+			throws Exception {
+		String payload = """
+				{"type":"block_actions","team":{"id":"T0LOCAL","domain":"local"},
+				 "user":{"id":"%s","username":"%s","name":"%s","team_id":"T0LOCAL"},"api_app_id":"A0LOCAL",
+				 "token":"unused","trigger_id":"local.%d","response_url":"%s",
+				 "container":{"type":"message","message_ts":"1700000000.000200","channel_id":"C0DEPLOYS"},
+				 "channel":{"id":"C0DEPLOYS","name":"deploys"},
+				 "actions":[{"type":"button","action_id":"%s","block_id":"actions","value":"%s",
+				  "action_ts":"1700000001.000100"}]}""".formatted(userId, userId, userId, System.nanoTime(),
+				responseUrl, actionId, value);
+		return signed(instance, "payload=" + java.net.URLEncoder.encode(payload, StandardCharsets.UTF_8));
+	}
+
+	private HttpResponse<String> signed(String instance, String body) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(instance, "/slack/events")))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(body));
+		new io.stopbob.slack.SlackRequestSigner(this.signingSecret).headers(body, java.time.Instant.now())
+			.forEach(request::header);
+		return Stack.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** A GET of this instance's page or API, as the API's caller. */
+	HttpResponse<String> get(String instance, String path) throws Exception {
+		return Stack.HTTP.send(HttpRequest.newBuilder(URI.create(url(instance, path)))
+			.header("Authorization", "Bearer " + TOKEN)
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	/** The deploy's JSON as the API shows it now. */

@@ -1,6 +1,5 @@
 package io.stopbob.ledger.messaging;
 
-import java.time.Duration;
 import java.time.Instant;
 
 import io.stopbob.ledger.Deploy;
@@ -20,13 +19,6 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public abstract class LedgerListener extends RestoringListener {
 
-	/**
-	 * How long a missing link of a deploy's chain is waited for: the records of the
-	 * topics are read in no set order, but the pipeline writes each link well before the
-	 * next.
-	 */
-	static final Duration LINK_GRACE = Duration.ofSeconds(15);
-
 	protected final Ledger ledger;
 
 	protected LedgerListener(Ledger ledger, BusListeners bus) {
@@ -35,7 +27,7 @@ public abstract class LedgerListener extends RestoringListener {
 	}
 
 	@Override
-	protected final void apply(SpecificRecord event, Mode mode) {
+	protected void apply(SpecificRecord event, Mode mode) {
 		this.ledger.apply(EventMapping.toDomain(event));
 	}
 
@@ -54,12 +46,13 @@ public abstract class LedgerListener extends RestoringListener {
 	/**
 	 * Acts on the event only if its deploy's chain is whole: a request, then a tag and a
 	 * build of its SHA, as only the pipeline writes them. A link still missing within
-	 * {@link #LINK_GRACE} of the event may be on another topic not read yet: waited for;
-	 * otherwise the record goes to the DLT with the missing link.
+	 * {@link UnchainedEventException#LINK_GRACE} of the event may be on another topic not
+	 * read yet: waited for; otherwise the record goes to the DLT with the missing link.
 	 */
 	protected final void requireChain(Deploy deploy, PipelineEvent event) {
 		deploy.brokenLink().ifPresent((reason) -> {
-			if (deploy.missesALink() && event.meta().occurredAt().isAfter(Instant.now().minus(LINK_GRACE))) {
+			if (deploy.missesALink()
+					&& event.meta().occurredAt().isAfter(Instant.now().minus(UnchainedEventException.LINK_GRACE))) {
 				throw UnchainedEventException.awaited(reason);
 			}
 			throw UnchainedEventException.broken(reason);

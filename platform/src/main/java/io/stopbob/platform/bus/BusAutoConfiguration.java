@@ -33,6 +33,7 @@ import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryC
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -135,9 +136,14 @@ public class BusAutoConfiguration {
 	}
 
 	@Bean
+	LogReaders logReaders(ConsumerFactory<?, ?> consumers) {
+		return new LogReaders(consumers.getConfigurationProperties());
+	}
+
+	@Bean
 	BusListeners busListeners(Lanes lanes, DeadLetters deadLetters, ObjectProvider<Catalog> catalog,
-			BusProperties properties) {
-		return new BusListeners(lanes, deadLetters, catalog, properties.lanes().maxPending());
+			BusProperties properties, LogReaders readers) {
+		return new BusListeners(lanes, deadLetters, catalog, properties.lanes().maxPending(), readers);
 	}
 
 	private static String rootCause(Throwable ex) {

@@ -68,13 +68,16 @@ public final class PartitionRestore {
 
 	/**
 	 * Takes the partitions over: where each was handed over ({@code positions}) and where
-	 * its log ended ({@code ends}); seeks them to the beginning. Consumer thread.
+	 * its log ended ({@code ends}); with a {@code callback}, seeks them to the beginning
+	 * (to replay them). Consumer thread.
 	 */
 	public void assigned(Map<TopicPartition, Long> positions, Map<TopicPartition, Long> ends,
 			ConsumerSeekCallback callback) {
 		positions.forEach((partition, position) -> this.partitions.put(partition,
 				new Partition(position, Math.max(position, ends.getOrDefault(partition, position)))));
-		callback.seekToBeginning(positions.keySet());
+		if (callback != null) {
+			callback.seekToBeginning(positions.keySet());
+		}
 		this.assigned = true;
 	}
 
@@ -133,6 +136,11 @@ public final class PartitionRestore {
 	 */
 	public boolean caughtUp() {
 		return this.assigned && this.partitions.values().stream().allMatch((partition) -> partition.replayed);
+	}
+
+	/** Whether the group has handed this consumer partitions. */
+	public boolean hasAssignment() {
+		return this.assigned;
 	}
 
 	/** The partitions assigned now. */

@@ -14,7 +14,6 @@ import io.stopbob.platform.catalog.Catalog;
 import io.stopbob.platform.retry.Outage;
 import io.stopbob.schemas.Events;
 import io.stopbob.schemas.TargetKey;
-import io.stopbob.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,6 +50,12 @@ import org.springframework.kafka.listener.RecordInterceptor;
  * listener's bean as its {@code containerPostProcessor} and uses
  * {@link PartitionRestore#MANUAL_COMMIT} and
  * {@link PartitionRestore#NEW_GROUP_STARTS_AT_END}.
+ * <p>
+ * A listener whose state answers people (every target, on every instance) is built with a
+ * {@link LogReader} instead: the reader applies every partition to state, and the group
+ * consumer starts where the group committed, does the work of its own partitions only,
+ * and hands a record's work on once the reader has applied it. A partition that moves to
+ * this instance needs no replay then: its state is here already.
  */
 public abstract class RestoringListener implements ConsumerSeekAware, RecordInterceptor<String, SpecificRecord>,
 		ContainerPostProcessor<String, SpecificRecord, AbstractMessageListenerContainer<String, SpecificRecord>> {
@@ -68,6 +73,20 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 
 	private final PartitionRestore restore = new PartitionRestore();
 
+	/** Null where the group consumer replays its own partitions into state. */
+	private final LogReader reader;
+
+	/** Partitions per topic, as the consumer last saw them. */
+	private volatile int partitionCount;
+
+	/**
+	 * When the group last gave this instance partitions (epoch ms); -1 while it has none.
+	 */
+	private volatile long takenAt = -1;
+
+	/** The timestamp of the record the reader applies; reader thread only. */
+	private long readingWrittenAt;
+
 	/** Work that came while the assignment was replaying; consumer thread only. */
 	private final List<Work> held = new ArrayList<>();
 
@@ -83,6 +102,34 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 
 	protected RestoringListener(BusListeners bus) {
 		this.bus = bus;
+		this.reader = null;
+	}
+
+	/**
+	 * State from every partition of {@code topics}, read by a {@link LogReader} of its
+	 * own; work for the partitions the group gives this instance.
+	 */
+	protected RestoringListener(BusListeners bus, String name, List<String> topics) {
+		this.bus = bus;
+		this.reader = bus.readers().create(name, topics, this::read);
+	}
+
+	/** A record from the reader: history until it has caught up. Reader thread. */
+	private void read(ConsumerRecord<String, SpecificRecord> record) {
+		this.readingWrittenAt = record.timestamp();
+		apply(record.value(), this.reader.caughtUp() ? Mode.LIVE : Mode.REPLAY);
+	}
+
+	/**
+	 * While the reader applies a record: whether it was written after the group gave this
+	 * instance the key's partition, so no other instance can have acted on it (the group
+	 * takes partitions away before it hands them out). Compares the record's timestamp
+	 * with this host's clock: clocks kept in step (NTP) are assumed.
+	 */
+	protected final boolean writtenWhileOwned(String key) {
+		long taken = this.takenAt;
+		return this.reader != null && this.reader.caughtUp() && taken >= 0 && this.readingWrittenAt > taken
+				&& owns(key);
 	}
 
 	/** State only: the record's event into this service's projections, in log order. */
@@ -110,24 +157,37 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 	}
 
 	/**
+	 * The group took partitions away: another instance may act on their targets from now
+	 * on. Consumer thread.
+	 */
+	protected void onGivenUp() {
+	}
+
+	/**
 	 * Runs work the state asks for in the lane of {@code key} (a target, as the records
 	 * are keyed), waiting out outages; only if this instance owns the key's partition,
 	 * since work happens once, at the target's owner. Call from {@link #onCaughtUp}.
 	 */
 	protected final void redrive(String key, String what, Runnable work) {
-		int partition = partitionOf(key);
-		if (this.restore.assignedNumbers().contains(partition)) {
-			this.bus.lanes().submit(key, new Redrive(partition, what, work));
+		if (owns(key)) {
+			this.bus.lanes().submit(key, new Redrive(partitionOf(key), what, work));
 		}
 	}
 
 	/**
+	 * Whether the work of {@code key} (a target, as the records are keyed) is this
+	 * instance's now: the group gave it the key's partition. Any thread.
+	 */
+	public final boolean owns(String key) {
+		return this.partitionCount > 0 && this.restore.assignedNumbers().contains(partitionOf(key));
+	}
+
+	/**
 	 * The key's partition: the default partitioner's choice, the same on every topic
-	 * (they have the same partition count). Consumer thread.
+	 * (they have the same partition count).
 	 */
 	private int partitionOf(String key) {
-		int partitions = this.consumer.partitionsFor(Topics.DEPLOY_REQUESTED).size();
-		return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+		return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % this.partitionCount;
 	}
 
 	/** Whether the app is in the catalog: work for a removed app is history only. */
@@ -141,19 +201,19 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 	 * assignment.
 	 */
 	public boolean caughtUp() {
-		return this.restore.caughtUp();
+		return (this.reader != null) ? this.reader.caughtUp() : this.restore.caughtUp();
 	}
 
 	/** Per partition, how far the replay has come. */
 	public Map<String, String> progress() {
-		return this.restore.progress();
+		return (this.reader != null) ? this.reader.progress() : this.restore.progress();
 	}
 
 	/** Call from the {@code @KafkaListener} method. */
 	protected final void receive(ConsumerRecord<String, SpecificRecord> record) {
 		Mode mode = this.restore.classify(record);
 		SpecificRecord event = record.value();
-		if (event != null) {
+		if (event != null && this.reader == null) {
 			// State first, as a replay will apply it: live and replayed state agree.
 			apply(event, mode);
 		}
@@ -169,7 +229,10 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 			return;
 		}
 		Work work = new Work(record, event, mode == Mode.UNCERTAIN, handle);
-		if (this.working) {
+		if (this.reader != null) {
+			this.reader.whenApplied(work.partition(), record.offset(), this, () -> submit(work));
+		}
+		else if (this.working) {
 			submit(work);
 		}
 		else {
@@ -198,7 +261,11 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 	@Override
 	public void setupThreadState(Consumer<?, ?> consumer) {
 		this.consumer = consumer;
-		if (this.restore.beforePoll(consumer) && !this.working) {
+		boolean replayed = this.restore.beforePoll(consumer);
+		if (this.reader != null) {
+			replayed = this.restore.hasAssignment() && this.reader.caughtUp();
+		}
+		if (replayed && !this.working) {
 			startWork();
 		}
 		pauseWhereBehind();
@@ -208,9 +275,16 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 	public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
 		Map<TopicPartition, Long> ends = (this.consumer != null) ? this.consumer.endOffsets(assignments.keySet())
 				: assignments;
-		this.restore.assigned(assignments, ends, callback);
+		if (this.consumer != null && !assignments.isEmpty()) {
+			// Every topic has as many partitions: any assigned one tells.
+			this.partitionCount = this.consumer.partitionsFor(assignments.keySet().iterator().next().topic()).size();
+		}
+		// With a reader the state is here already: start where the group committed.
+		this.restore.assigned(assignments, ends, (this.reader == null) ? callback : null);
 		this.working = false;
-		log.info("replaying {} partitions before acting: {}", assignments.size(), this.restore.progress());
+		log.info((this.reader == null) ? "replaying {} partitions before acting: {}" : "given {} partitions: {}",
+				assignments.size(), this.restore.progress());
+		this.takenAt = System.currentTimeMillis();
 	}
 
 	@Override
@@ -226,6 +300,9 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 					|| (job instanceof Redrive redrive && redrive.owner() == this
 							&& numbers.contains(redrive.partition())));
 		this.held.removeIf((work) -> partitions.contains(work.partition()));
+		if (this.reader != null) {
+			this.reader.drop((waiting) -> waiting.owner() == this && partitions.contains(waiting.partition()));
+		}
 		// A pause outlives the assignment in Spring Kafka: lift it, or the partition
 		// stays
 		// paused when it comes back and never replays.
@@ -234,11 +311,13 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 				this.container.resumePartition(partition);
 			}
 		}
+		this.takenAt = -1;
+		onGivenUp();
 	}
 
 	private void startWork() {
 		this.working = true;
-		log.info("replayed to the end of every assigned partition; {} records waited for it", this.held.size());
+		log.info("state caught up for every assigned partition; {} records waited for it", this.held.size());
 		this.held.forEach(this::submit);
 		this.held.clear();
 		onCaughtUp();

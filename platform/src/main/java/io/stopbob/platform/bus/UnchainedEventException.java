@@ -1,5 +1,7 @@
 package io.stopbob.platform.bus;
 
+import java.time.Duration;
+
 import io.stopbob.platform.retry.OutsideFailure;
 
 /**
@@ -10,6 +12,12 @@ import io.stopbob.platform.retry.OutsideFailure;
  * it waited for, briefly, like an outage of the log itself.
  */
 public class UnchainedEventException extends RuntimeException implements OutsideFailure {
+
+	/**
+	 * How long a missing link is waited for: the records of the topics are read in no set
+	 * order, but the pipeline writes each link well before the next.
+	 */
+	public static final Duration LINK_GRACE = Duration.ofSeconds(15);
 
 	private final boolean awaited;
 

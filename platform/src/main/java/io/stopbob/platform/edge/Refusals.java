@@ -12,13 +12,13 @@ import org.springframework.http.MediaType;
  * The edge's refusals, in the API's error shape: {@code {"errors": [{"field",
  * "message"}]}}.
  */
-final class Refusals {
+public final class Refusals {
 
 	private Refusals() {
 	}
 
 	/** Writes the refusal; the message is the edge's own text, never a caller's. */
-	static void write(HttpServletResponse response, HttpStatus status, String field, String message)
+	public static void write(HttpServletResponse response, HttpStatus status, String field, String message)
 			throws IOException {
 		response.setStatus(status.value());
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);

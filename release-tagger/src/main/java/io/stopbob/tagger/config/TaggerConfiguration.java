@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import io.stopbob.github.GitHubAccess;
 import io.stopbob.ledger.Ledger;
+import io.stopbob.ledger.rules.TargetRules;
 import io.stopbob.platform.catalog.Catalog;
 import io.stopbob.platform.retry.Outages;
 import io.stopbob.tagger.ci.CiGate;
@@ -71,8 +72,9 @@ class TaggerConfiguration {
 
 	@Bean
 	TagRelease tagRelease(Catalog catalog, Ledger ledger, GitHost gitHost, PipelineEvents events, CiGate ciGate,
-			Clock clock, TaggerProperties properties, @Value("${spring.application.name}") String producer) {
-		return new TagRelease(catalog, ledger, gitHost, events, ciGate, clock, properties.tagRequestedWithin(),
+			TargetRules rules, Clock clock, TaggerProperties properties,
+			@Value("${spring.application.name}") String producer) {
+		return new TagRelease(catalog, ledger, gitHost, events, ciGate, rules, clock, properties.tagRequestedWithin(),
 				producer);
 	}
 

@@ -2,14 +2,18 @@ package io.stopbob.tagger.messaging;
 
 import io.stopbob.events.DeployRequested;
 import io.stopbob.events.TagCreated;
+import io.stopbob.events.TargetOperation;
 import io.stopbob.ledger.Deploy;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.PipelineEvent;
 import io.stopbob.ledger.PipelineEvent.Requested;
 import io.stopbob.ledger.PipelineEvent.Tagged;
 import io.stopbob.ledger.messaging.LedgerListener;
+import io.stopbob.ledger.messaging.OperationMapping;
+import io.stopbob.ledger.operations.Board;
 import io.stopbob.platform.bus.BusListeners;
 import io.stopbob.platform.bus.PartitionRestore;
+import io.stopbob.platform.bus.PartitionRestore.Mode;
 import io.stopbob.platform.bus.RestoringListener;
 import io.stopbob.schemas.Topics;
 import io.stopbob.tagger.ci.CiGate;
@@ -22,11 +26,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * The lock's home: every topic of the targets this instance owns, replayed into the
- * ledger on assignment before any request is decided. New requests are tagged. Once
- * caught up, it picks up from the ledger what a restart or an outage left: requests not
- * tagged yet (also those the log handed over as history, when the group's committed
- * position was lost; refused if asked for too long ago) and tags whose CI is still
- * awaited.
+ * ledger and the board (locks, approvals) on assignment before any request is decided.
+ * New requests are tagged. Once caught up, it picks up from the ledger what a restart or
+ * an outage left: requests not tagged yet (also those the log handed over as history,
+ * when the group's committed position was lost; refused if asked for too long ago) and
+ * tags whose CI is still awaited.
  */
 @Component
 class TaggerListener extends LedgerListener {
@@ -35,18 +39,32 @@ class TaggerListener extends LedgerListener {
 
 	private final CiGate ciGate;
 
-	TaggerListener(Ledger ledger, BusListeners bus, TagRelease tagRelease, CiGate ciGate) {
+	private final Board board;
+
+	TaggerListener(Ledger ledger, Board board, BusListeners bus, TagRelease tagRelease, CiGate ciGate) {
 		super(ledger, bus);
+		this.board = board;
 		this.tagRelease = tagRelease;
 		this.ciGate = ciGate;
 	}
 
 	@KafkaListener(id = "release-tagger", containerPostProcessor = RestoringListener.ITSELF,
 			topics = { Topics.DEPLOY_REQUESTED, Topics.TAG_CREATED, Topics.BUILD_PASSED, Topics.ROLLOUT_PROGRESS,
-					Topics.DEPLOY_FINISHED },
+					Topics.DEPLOY_FINISHED, Topics.TARGET_OPERATIONS },
 			properties = { PartitionRestore.MANUAL_COMMIT, PartitionRestore.NEW_GROUP_STARTS_AT_END })
 	void on(ConsumerRecord<String, SpecificRecord> record) {
 		receive(record);
+	}
+
+	/** Locks and approvals go to the board: a request is decided against them. */
+	@Override
+	protected void apply(SpecificRecord event, Mode mode) {
+		if (event instanceof TargetOperation operation) {
+			this.board.apply(OperationMapping.toDomain(operation));
+		}
+		else {
+			super.apply(event, mode);
+		}
 	}
 
 	@Override

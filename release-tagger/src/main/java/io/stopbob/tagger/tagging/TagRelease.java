@@ -14,6 +14,9 @@ import io.stopbob.ledger.PipelineEvent.Meta;
 import io.stopbob.ledger.PipelineEvent.Outcome;
 import io.stopbob.ledger.PipelineEvent.Requested;
 import io.stopbob.ledger.PipelineEvent.Tagged;
+import io.stopbob.ledger.rules.TargetRules;
+import io.stopbob.ledger.rules.TargetRules.Obstacle;
+import io.stopbob.platform.bus.UnchainedEventException;
 import io.stopbob.platform.catalog.App;
 import io.stopbob.platform.catalog.Environment;
 import io.stopbob.platform.catalog.Catalog;
@@ -23,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A deploy becomes a release: the target's lock (one deploy in flight per target, decided
- * by the consumer that owns the target's partition), a SHA the repository has, an
+ * A deploy becomes a release: the target's rules (one deploy in flight per target, no
+ * lock or freeze, a deployer, an approval where wanted; decided by the consumer that owns
+ * the target's partition, from its caught-up state), a SHA the repository has, an
  * annotated tag and a release listing what changed since the target's last good release.
  * Every step can run twice and make nothing twice: the tag name and the event ids come
  * from the deploy itself.
@@ -46,19 +50,22 @@ public class TagRelease {
 
 	private final CiGate ciGate;
 
+	private final TargetRules rules;
+
 	private final Clock clock;
 
 	private final Duration tagRequestedWithin;
 
 	private final String producer;
 
-	public TagRelease(Catalog catalog, Ledger ledger, GitHost git, PipelineEvents events, CiGate ciGate, Clock clock,
-			Duration tagRequestedWithin, String producer) {
+	public TagRelease(Catalog catalog, Ledger ledger, GitHost git, PipelineEvents events, CiGate ciGate,
+			TargetRules rules, Clock clock, Duration tagRequestedWithin, String producer) {
 		this.catalog = catalog;
 		this.ledger = ledger;
 		this.git = git;
 		this.events = events;
 		this.ciGate = ciGate;
+		this.rules = rules;
 		this.clock = clock;
 		this.tagRequestedWithin = tagRequestedWithin;
 		this.producer = producer;
@@ -87,9 +94,9 @@ public class TagRelease {
 			finish(deploy, Outcome.REJECTED, "REQUEST", request.meta().target() + " is not in the catalog");
 			return;
 		}
-		List<Deploy> busy = this.ledger.inFlightBefore(deploy.target(), deploy.deployId());
-		if (!busy.isEmpty()) {
-			finish(deploy, Outcome.REJECTED, "REQUEST", busyReason(busy.get(0)));
+		List<Obstacle> obstacles = this.rules.obstacles(request, environment.get(), this.clock.instant());
+		if (!obstacles.isEmpty()) {
+			refuse(deploy, request, obstacles);
 			return;
 		}
 		String repository = app.get().repository();
@@ -163,11 +170,21 @@ public class TagRelease {
 			.collect(Collectors.joining("\n")) + ((request.reason() != null) ? "\n\nReason: " + request.reason() : "");
 	}
 
-	private static String busyReason(Deploy busy) {
-		return busy.target() + " is busy: " + busy.request().map((r) -> r.requestedBy().name()).orElse("someone")
-				+ " is deploying "
-				+ busy.request().map((r) -> r.sha().substring(0, Math.min(7, r.sha().length()))).orElse("?") + " ("
-				+ busy.deployId() + ") since " + busy.requestedAt().map(Object::toString).orElse("?");
+	/**
+	 * Ends a request the target's rules stop, with every reason. An approval not on the
+	 * board yet may still come from its topic (read in no set order with the request's):
+	 * waited for briefly, like a missing link.
+	 */
+	private void refuse(Deploy deploy, Requested request, List<Obstacle> obstacles) {
+		String reason = obstacles.stream()
+			.map((obstacle) -> obstacle.describe(deploy.target()))
+			.collect(Collectors.joining("; "));
+		if (obstacles.stream().allMatch(Obstacle.NotApproved.class::isInstance) && request.meta()
+			.occurredAt()
+			.isAfter(this.clock.instant().minus(UnchainedEventException.LINK_GRACE))) {
+			throw UnchainedEventException.awaited(reason);
+		}
+		finish(deploy, Outcome.REJECTED, "REQUEST", reason);
 	}
 
 	private void finish(Deploy deploy, Outcome outcome, String stage, String reason) {

@@ -21,6 +21,10 @@ import io.stopbob.ledger.PipelineEvent.Requested;
 import io.stopbob.ledger.PipelineEvent.Tagged;
 import io.stopbob.ledger.PipelineEvent.ThreadRef;
 import io.stopbob.ledger.Target;
+import io.stopbob.ledger.operations.Board;
+import io.stopbob.ledger.operations.Operation;
+import io.stopbob.ledger.rules.TargetRules;
+import io.stopbob.platform.bus.UnchainedEventException;
 import io.stopbob.platform.catalog.Catalog;
 import io.stopbob.platform.catalog.CatalogLoader;
 import io.stopbob.platform.catalog.Environment;
@@ -33,10 +37,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.core.io.ClassPathResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Requests release-tagger finds untagged when it catches up: tagged if asked for lately,
- * refused if nobody may wait for them any more.
+ * The target's owner decides: requests it finds untagged when it catches up are tagged if
+ * asked for lately, refused if nobody may wait for them any more; a request the target's
+ * rules stop (a lock, a person not among the deployers, an approval the log lacks) ends
+ * REJECTED with the reason, whatever instance of slack-ingress let it through.
  */
 class TagReleaseTest {
 
@@ -45,6 +52,8 @@ class TagReleaseTest {
 	private final Catalog catalog = CatalogLoader.load(new ClassPathResource("test-catalog.yml"));
 
 	private final Ledger ledger = new Ledger();
+
+	private final Board board = new Board();
 
 	private final List<PipelineEvent> published = new ArrayList<>();
 
@@ -56,6 +65,7 @@ class TagReleaseTest {
 			this.published::add,
 			new CiGate(this.catalog, this.ledger, new StillBuilding(), this.published::add, Outages.unwatched(),
 					this.polls, this.clock, Duration.ofMinutes(1), Duration.ofMinutes(1), "release-tagger"),
+			new TargetRules(this.ledger, this.board, (group, user) -> "S0DEPLOYERS".equals(group) && "U2".equals(user)),
 			this.clock, Duration.ofMinutes(15), "release-tagger");
 
 	@AfterEach
@@ -86,13 +96,110 @@ class TagReleaseTest {
 		assertThat(this.ledger.inFlight(new Target("demo", "staging"))).as("the target is free").isEmpty();
 	}
 
+	@Test
+	void theOwnerRefusesARequestForALockedTargetThatAStaleInstanceLetThrough() {
+		lock(new Target("demo", "staging"), "incident 42");
+		Requested request = request("d-locked", NOW.minusSeconds(1));
+
+		this.tagRelease.requested(request);
+
+		assertThat(this.published).singleElement().isInstanceOfSatisfying(Finished.class, (finished) -> {
+			assertThat(finished.outcome()).isEqualTo(Outcome.REJECTED);
+			assertThat(finished.endedIn()).isEqualTo("REQUEST");
+			assertThat(finished.reason()).isEqualTo("demo/staging is locked by bob: incident 42");
+		});
+	}
+
+	@Test
+	void aRollbackPassesTheLock() {
+		lock(new Target("demo", "staging"), "incident 42");
+		Requested rollback = request("d-rollback", new Target("demo", "staging"), Kind.ROLLBACK,
+				new Person("U1", "ann"), null, NOW.minusSeconds(1));
+
+		this.tagRelease.requested(rollback);
+
+		assertThat(this.published).singleElement().isInstanceOf(Tagged.class);
+	}
+
+	@Test
+	void theOwnerRefusesSomeoneWhoMayNotDeployThere() {
+		Requested request = request("d-stranger", new Target("demo", "production"), Kind.DEPLOY,
+				new Person("U9", "eve"), null, NOW.minusSeconds(1));
+
+		this.tagRelease.requested(request);
+
+		assertThat(this.published).singleElement()
+			.isInstanceOfSatisfying(Finished.class, (finished) -> assertThat(finished.reason())
+				.isEqualTo("the requester may not deploy to demo/production"));
+	}
+
+	@Test
+	void aMemberOfADeployerGroupMayDeploy() {
+		Requested request = request("d-member", new Target("demo", "production"), Kind.DEPLOY, new Person("U2", "gus"),
+				null, NOW.minusSeconds(1));
+
+		this.tagRelease.requested(request);
+
+		assertThat(this.published).singleElement().isInstanceOf(Tagged.class);
+	}
+
+	@Test
+	void anApprovalNotOnTheLogYetIsWaitedForBriefly() {
+		Requested lately = request("d-unapproved", new Target("demo", "reviewed"), Kind.DEPLOY, new Person("U1", "ann"),
+				new Person("U2", "gus"), NOW.minusSeconds(1));
+
+		assertThatExceptionOfType(UnchainedEventException.class).isThrownBy(() -> this.tagRelease.requested(lately))
+			.satisfies((ex) -> assertThat(ex.permanent()).as("waited for").isFalse());
+		assertThat(this.published).isEmpty();
+	}
+
+	@Test
+	void aRequestWhoseApprovalTheLogNeverGotIsRefused() {
+		Requested old = request("d-unapproved", new Target("demo", "reviewed"), Kind.DEPLOY, new Person("U1", "ann"),
+				new Person("U2", "gus"), NOW.minusSeconds(60));
+
+		this.tagRelease.requested(old);
+
+		assertThat(this.published).singleElement()
+			.isInstanceOfSatisfying(Finished.class, (finished) -> assertThat(finished.reason()).isEqualTo(
+					"demo/reviewed wants a second person's approval, and no approval of this deploy is on the log"));
+	}
+
+	@Test
+	void aRequestApprovedOnTheLogByTheApproverItNamesGoesAhead() {
+		Target reviewed = new Target("demo", "reviewed");
+		Person approver = new Person("U2", "gus");
+		operation(reviewed, "d-approved", new Person("U1", "ann"),
+				new Operation.AwaitingApproval(new Operation.HeldRequest("3f9c2a1e", Kind.DEPLOY, null, null, null,
+						null, NOW.plus(Duration.ofMinutes(20)))));
+		operation(reviewed, "d-approved", approver, new Operation.ApprovalDecided(Operation.Decision.APPROVED, null));
+		Requested request = request("d-approved", reviewed, Kind.DEPLOY, new Person("U1", "ann"), approver,
+				NOW.minusSeconds(1));
+
+		this.tagRelease.requested(request);
+
+		assertThat(this.published).singleElement().isInstanceOf(Tagged.class);
+	}
+
 	private Requested request(String deployId, Instant at) {
-		Requested request = new Requested(
-				new Meta(deployId + ":requested", deployId, new Target("demo", "staging"), at, "slack-ingress"),
-				"3f9c2a1e8b7d6c5f4a3b2c1d0e9f8a7b6c5d4e3f", Kind.DEPLOY, new Person("U1", "ann"),
-				new ThreadRef("C0DEPLOYS", "1700000000.000100"), null);
+		return request(deployId, new Target("demo", "staging"), Kind.DEPLOY, new Person("U1", "ann"), null, at);
+	}
+
+	private Requested request(String deployId, Target target, Kind kind, Person by, Person approvedBy, Instant at) {
+		Requested request = new Requested(new Meta(deployId + ":requested", deployId, target, at, "slack-ingress"),
+				"3f9c2a1e8b7d6c5f4a3b2c1d0e9f8a7b6c5d4e3f", kind, by, new ThreadRef("C0DEPLOYS", "1700000000.000100"),
+				null, null, approvedBy);
 		this.ledger.apply(request);
 		return request;
+	}
+
+	private void lock(Target target, String reason) {
+		operation(target, "lock-1", new Person("U3", "bob"), new Operation.LockSet(reason, null, false));
+	}
+
+	private void operation(Target target, String id, Person actor, Operation.Change change) {
+		this.board.apply(new Operation(new Meta(id + ":" + change.getClass().getSimpleName(), id, target,
+				NOW.minusSeconds(30), "slack-ingress"), actor, change));
 	}
 
 	/** CI that is still building. */

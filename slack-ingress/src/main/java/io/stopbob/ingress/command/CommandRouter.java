@@ -7,11 +7,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.stopbob.ingress.operations.Refusal;
+import io.stopbob.ingress.operations.StateGuard;
 
 /**
  * Routes {@code /stop <subcommand> ...} to its handler; refuses text no person types (too
  * long, control characters) before any handler sees it, and answers anything unknown with
- * the usage.
+ * the usage. Every command reads or changes state: none runs while the instance is
+ * catching up with the log.
  */
 public class CommandRouter {
 
@@ -19,7 +21,10 @@ public class CommandRouter {
 
 	private final Map<String, CommandHandler> handlers;
 
-	public CommandRouter(List<CommandHandler> handlers) {
+	private final StateGuard guard;
+
+	public CommandRouter(List<CommandHandler> handlers, StateGuard guard) {
+		this.guard = guard;
 		this.handlers = handlers.stream()
 			.collect(Collectors.toMap(CommandHandler::name, Function.identity(), (a, b) -> {
 				throw new IllegalStateException("two handlers for /stop " + a.name());
@@ -42,6 +47,7 @@ public class CommandRouter {
 					: "I don't know `/stop " + io.stopbob.slack.SlackText.escape(words.get(0)) + "`.\n") + usage());
 		}
 		try {
+			this.guard.require();
 			return handler.handle(command, words.subList(1, words.size()));
 		}
 		catch (Refusal refusal) {

@@ -2,6 +2,8 @@ package io.stopbob.ingress.config;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -29,13 +31,17 @@ import io.stopbob.ingress.operations.OperationLog;
 import io.stopbob.ingress.operations.Recorder;
 import io.stopbob.ingress.operations.Reports;
 import io.stopbob.ingress.operations.Rollbacks;
+import io.stopbob.ingress.operations.StateGuard;
 import io.stopbob.ingress.thread.DeployUpdates;
 import io.stopbob.ingress.thread.SlackWorkspace;
 import io.stopbob.ingress.thread.ThreadReporter;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.operations.Board;
+import io.stopbob.ledger.rules.TargetRules;
+import io.stopbob.platform.bus.RestoringListener;
 import io.stopbob.platform.catalog.Catalog;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -46,12 +52,6 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(IngressProperties.class)
 class IngressConfiguration {
 
-	/** Locks, queues, approvals and settings, rebuilt from their topics. */
-	@Bean
-	Board board() {
-		return new Board();
-	}
-
 	@Bean
 	Recorder recorder(OperationLog log, Board board, Clock clock,
 			@Value("${spring.application.name}") String producer) {
@@ -59,8 +59,8 @@ class IngressConfiguration {
 	}
 
 	@Bean
-	RequestPolicy requestPolicy(Catalog catalog, Ledger ledger, Board board, SlackWorkspace slack, Clock clock) {
-		return new RequestPolicy(catalog, ledger, board, slack, clock);
+	RequestPolicy requestPolicy(Catalog catalog, TargetRules rules, Clock clock) {
+		return new RequestPolicy(catalog, rules, clock);
 	}
 
 	@Bean
@@ -149,8 +149,18 @@ class IngressConfiguration {
 	}
 
 	@Bean
-	CommandRouter commandRouter(List<CommandHandler> handlers) {
-		return new CommandRouter(handlers);
+	CommandRouter commandRouter(List<CommandHandler> handlers, StateGuard guard) {
+		return new CommandRouter(handlers, guard);
+	}
+
+	/** Every restoring listener of the service caught up: the read models hold all. */
+	@Bean
+	StateGuard stateGuard(ObjectProvider<RestoringListener> listeners) {
+		return new StateGuard(() -> listeners.orderedStream().allMatch(RestoringListener::caughtUp), () -> {
+			Map<String, String> progress = new TreeMap<>();
+			listeners.orderedStream().forEach((listener) -> progress.putAll(listener.progress()));
+			return progress;
+		});
 	}
 
 	@Bean

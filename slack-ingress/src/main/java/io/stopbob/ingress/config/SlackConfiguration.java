@@ -14,6 +14,7 @@ import io.stopbob.ingress.deploy.RequestDeploy;
 import io.stopbob.ingress.operations.Approvals;
 import io.stopbob.ingress.operations.DeployQueue;
 import io.stopbob.ingress.operations.Rollbacks;
+import io.stopbob.ingress.operations.StateGuard;
 import io.stopbob.ingress.local.ConsoleWorkspace;
 import io.stopbob.ingress.messaging.KafkaSignedRequests;
 import io.stopbob.ingress.slack.BoltApp;
@@ -42,18 +43,19 @@ import org.springframework.kafka.core.ProducerFactory;
 class SlackConfiguration {
 
 	@Bean
-	SlackWorkspace slackWorkspace(SlackProperties properties, ObjectProvider<SlackApi> slackApi, Clock clock) {
+	SlackWorkspace slackWorkspace(SlackProperties properties, ObjectProvider<SlackApi> slackApi) {
 		if (properties.local()) {
 			return new ConsoleWorkspace(new ConsoleSlack(System.out));
 		}
-		return SlackAdapters.workspace(slackApi.getObject(), clock);
+		return SlackAdapters.workspace(slackApi.getObject());
 	}
 
 	@Bean
 	App boltApp(SlackProperties properties, CommandRouter router, RequestDeploy requestDeploy, Approvals approvals,
-			DeployQueue queue, Rollbacks rollbacks, SlackWorkspace workspace, ExecutorService afterAck) {
-		return BoltApp.create(properties, new BoltApp.UseCases(router, requestDeploy, approvals, queue, rollbacks),
-				workspace, afterAck);
+			DeployQueue queue, Rollbacks rollbacks, StateGuard guard, SlackWorkspace workspace,
+			ExecutorService afterAck) {
+		return BoltApp.create(properties,
+				new BoltApp.UseCases(router, requestDeploy, approvals, queue, rollbacks, guard), workspace, afterAck);
 	}
 
 	/**

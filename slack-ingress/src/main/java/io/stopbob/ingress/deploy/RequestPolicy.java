@@ -10,19 +10,20 @@ import java.util.regex.Pattern;
 
 import io.stopbob.ingress.deploy.Problem.Field;
 import io.stopbob.ingress.deploy.Problem.Kind;
-import io.stopbob.ingress.thread.SlackWorkspace;
 import io.stopbob.ledger.Deploy;
-import io.stopbob.ledger.Ledger;
-import io.stopbob.ledger.PipelineEvent;
 import io.stopbob.ledger.operations.Board;
+import io.stopbob.ledger.rules.TargetRules;
+import io.stopbob.ledger.rules.TargetRules.Obstacle;
 import io.stopbob.platform.catalog.App;
 import io.stopbob.platform.catalog.Catalog;
 import io.stopbob.platform.catalog.Environment;
 
 /**
  * The checks every request passes, whichever way it came in: a well-formed SHA, an app
- * and environment from the catalog, a person allowed there, a target that is neither
- * locked nor frozen (rollbacks pass both) and has nothing in flight or awaiting approval.
+ * and environment from the catalog, and the target's rules ({@link TargetRules}: a person
+ * allowed there, a target that is neither locked nor frozen, nothing in flight or
+ * awaiting approval), in words with what to do about each. The target's owner checks the
+ * rules again; this answers the person at once.
  */
 public class RequestPolicy {
 
@@ -35,19 +36,13 @@ public class RequestPolicy {
 
 	private final Catalog catalog;
 
-	private final Ledger ledger;
-
-	private final SlackWorkspace slack;
-
-	private final Board board;
+	private final TargetRules rules;
 
 	private final Clock clock;
 
-	public RequestPolicy(Catalog catalog, Ledger ledger, Board board, SlackWorkspace slack, Clock clock) {
+	public RequestPolicy(Catalog catalog, TargetRules rules, Clock clock) {
 		this.catalog = catalog;
-		this.ledger = ledger;
-		this.board = board;
-		this.slack = slack;
+		this.rules = rules;
 		this.clock = clock;
 	}
 
@@ -77,46 +72,47 @@ public class RequestPolicy {
 					+ request.environment() + "'. Choose one of: " + String.join(", ", app.get().environmentNames())));
 			return problems;
 		}
-		if (!mayDeploy(request.requester().id(), environment.get())) {
-			problems.add(new Problem(Field.ENVIRONMENT, Kind.FORBIDDEN,
-					"You are not on the list of people who may deploy " + request.app() + " to " + request.environment()
-							+ ". Ask someone who is, or a catalog owner."));
-			return problems;
-		}
 		Instant now = this.clock.instant();
-		if (request.kind() != PipelineEvent.Kind.ROLLBACK) {
-			this.board.lock(request.target(), now)
-				.ifPresent((lock) -> problems.add(new Problem(Field.ENVIRONMENT, Kind.CLOSED,
-						Describe.lock(request.target(), lock, now) + " Unlock it with `/stop unlock " + request.app()
-								+ " " + request.environment() + "`; rollbacks still pass.")));
-			environment.get()
-				.frozenAt(now)
-				.filter((window) -> request.emergency() == null)
-				.ifPresent((window) -> problems.add(new Problem(Field.EMERGENCY, Kind.CLOSED, request.target()
-						+ " is frozen: " + window.describe()
-						+ ". In an emergency, add `--emergency` and why to the command (or fill the modal's emergency"
-						+ " field): the reason is recorded and announced in the channel.")));
-		}
-		this.ledger.inFlight(request.target())
-			.ifPresent((busy) -> problems.add(new Problem(Field.ENVIRONMENT, Kind.CONFLICT, busyMessage(busy))));
-		// A request waiting for its second person holds the target, but not against a
-		// rollback.
-		if (this.ledger.inFlight(request.target()).isEmpty() && request.kind() != PipelineEvent.Kind.ROLLBACK) {
-			this.board.pendingApproval(request.target())
-				.ifPresent((pending) -> problems.add(new Problem(Field.ENVIRONMENT, Kind.CONFLICT,
-						request.target() + " is busy: " + pending.held().requester().name() + "'s deploy of "
-								+ Describe.sha(pending.held().request().sha()) + " (" + pending.held().id()
-								+ ") waits for approval until " + Describe.time(pending.held().request().expiresAt())
-								+ ".")));
+		for (Obstacle obstacle : this.rules.obstacles(request.target(), environment.get(), request.kind(),
+				request.requester().id(), request.emergency() != null, null, now)) {
+			problems.add(problem(request, obstacle, now));
 		}
 		return problems;
 	}
 
 	/** Whether the person is among the environment's deployers. */
 	public boolean mayDeploy(String userId, Environment environment) {
-		Environment.Deployers deployers = environment.deployers();
-		return deployers.everyone() || deployers.users().contains(userId)
-				|| deployers.groups().stream().anyMatch((group) -> this.slack.inGroup(userId, group));
+		return this.rules.mayDeploy(userId, environment);
+	}
+
+	/** The obstacle in the words a person reads, with what they can do about it. */
+	private Problem problem(DeployRequest request, Obstacle obstacle, Instant now) {
+		if (obstacle instanceof Obstacle.NotADeployer) {
+			return new Problem(Field.ENVIRONMENT, Kind.FORBIDDEN, "You are not on the list of people who may deploy "
+					+ request.app() + " to " + request.environment() + ". Ask someone who is, or a catalog owner.");
+		}
+		if (obstacle instanceof Obstacle.Locked locked) {
+			return new Problem(Field.ENVIRONMENT, Kind.CLOSED,
+					Describe.lock(request.target(), locked.lock(), now) + " Unlock it with `/stop unlock "
+							+ request.app() + " " + request.environment() + "`; rollbacks still pass.");
+		}
+		if (obstacle instanceof Obstacle.Frozen frozen) {
+			return new Problem(Field.EMERGENCY, Kind.CLOSED, request.target() + " is frozen: "
+					+ frozen.window().describe()
+					+ ". In an emergency, add `--emergency` and why to the command (or fill the modal's emergency"
+					+ " field): the reason is recorded and announced in the channel.");
+		}
+		if (obstacle instanceof Obstacle.Busy busy) {
+			return new Problem(Field.ENVIRONMENT, Kind.CONFLICT, busyMessage(busy.deploy()));
+		}
+		if (obstacle instanceof Obstacle.AwaitingApproval pending) {
+			Board.Held held = pending.approval().held();
+			return new Problem(Field.ENVIRONMENT, Kind.CONFLICT,
+					request.target() + " is busy: " + held.requester().name() + "'s deploy of "
+							+ Describe.sha(held.request().sha()) + " (" + held.id() + ") waits for approval until "
+							+ Describe.time(held.request().expiresAt()) + ".");
+		}
+		return new Problem(Field.ENVIRONMENT, Kind.FORBIDDEN, obstacle.describe(request.target()) + ".");
 	}
 
 	private String busyMessage(Deploy busy) {

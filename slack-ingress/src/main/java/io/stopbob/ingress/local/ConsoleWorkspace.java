@@ -88,10 +88,4 @@ public class ConsoleWorkspace implements SlackWorkspace {
 				: " " + String.join(" ", buttons.stream().map((button) -> "[" + button.label() + "]").toList());
 	}
 
-	/** A console has no user groups; list user ids in the catalog for local runs. */
-	@Override
-	public boolean inGroup(String userId, String groupId) {
-		return false;
-	}
-
 }

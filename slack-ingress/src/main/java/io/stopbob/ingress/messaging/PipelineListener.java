@@ -10,6 +10,7 @@ import io.stopbob.ledger.messaging.EventMapping;
 import io.stopbob.ledger.messaging.OperationMapping;
 import io.stopbob.ledger.operations.Board;
 import io.stopbob.platform.bus.BusListeners;
+import io.stopbob.platform.bus.LogReader;
 import io.stopbob.platform.bus.PartitionRestore;
 import io.stopbob.platform.bus.PartitionRestore.Mode;
 import io.stopbob.platform.bus.RestoringListener;
@@ -21,11 +22,11 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Every topic into the deploy threads, the ledger and the board. On assignment the
- * partitions are read again from the beginning, so the threads' state, locks, queues and
- * approvals survive restarts; state is applied as records come, so status answers are
- * current even while Slack is away, and each pipeline event's thread messages follow in
- * its target's lane. A rollback that ends badly locks its target.
+ * Every topic into the ledger and the board, from every partition ({@link LogReader}): so
+ * each instance answers status, history, the dashboard and the lock, queue and approval
+ * checks for every target, and the state survives restarts. The thread messages of each
+ * pipeline event are this instance's work only for the targets the group gave it, in the
+ * target's lane. A rollback that ends badly locks its target.
  */
 @Component
 class PipelineListener extends RestoringListener {
@@ -39,7 +40,7 @@ class PipelineListener extends RestoringListener {
 	private final Locks locks;
 
 	PipelineListener(BusListeners bus, ThreadReporter reporter, Board board, Ledger ledger, Locks locks) {
-		super(bus);
+		super(bus, "slack-ingress", Topics.all());
 		this.reporter = reporter;
 		this.board = board;
 		this.ledger = ledger;
@@ -48,7 +49,7 @@ class PipelineListener extends RestoringListener {
 
 	@KafkaListener(id = "slack-ingress-threads", containerPostProcessor = RestoringListener.ITSELF,
 			topics = { Topics.DEPLOY_REQUESTED, Topics.TAG_CREATED, Topics.BUILD_PASSED, Topics.ROLLOUT_PROGRESS,
-					Topics.DEPLOY_FINISHED, Topics.TARGET_OPERATIONS, Topics.USER_PREFERENCES },
+					Topics.DEPLOY_FINISHED },
 			properties = { PartitionRestore.MANUAL_COMMIT, PartitionRestore.NEW_GROUP_STARTS_AT_END })
 	void on(ConsumerRecord<String, SpecificRecord> record) {
 		receive(record);
@@ -63,13 +64,17 @@ class PipelineListener extends RestoringListener {
 			this.board.apply(OperationMapping.toDomain(preference));
 		}
 		else {
-			this.reporter.apply(EventMapping.toDomain(event), mode == Mode.REPLAY);
+			PipelineEvent domain = EventMapping.toDomain(event);
+			// A deploy first seen in a record written while this instance owned its
+			// target was never told by another: its thread is this one's from the start.
+			this.reporter.apply(domain, mode == Mode.REPLAY, writtenWhileOwned(domain.meta().target().toString()));
 		}
 	}
 
+	/** Threads told by another instance are looked for before anything is posted. */
 	@Override
-	protected boolean actsOn(SpecificRecord event) {
-		return !(event instanceof TargetOperation || event instanceof UserPreference);
+	protected void onGivenUp() {
+		this.reporter.forgetWhatWasTold();
 	}
 
 	@Override

@@ -3,10 +3,12 @@ package io.stopbob.ingress.messaging;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import io.stopbob.ingress.config.IngressProperties;
 import io.stopbob.ingress.operations.Approvals;
 import io.stopbob.ingress.operations.DeployQueue;
+import io.stopbob.ledger.Target;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +18,8 @@ import org.springframework.stereotype.Component;
 /**
  * What happens with time rather than with an event: approvals expire, and queued deploys
  * start when their target is free. It waits until the board and the ledger are rebuilt
- * from the topics, so it never acts on a half-read history.
+ * from the topics, so it never acts on a half-read history, and acts only on the targets
+ * the group gave this instance, so each happens once however many instances run.
  */
 @Component
 class Sweeper implements SmartLifecycle {
@@ -45,8 +48,9 @@ class Sweeper implements SmartLifecycle {
 			return;
 		}
 		try {
-			this.approvals.sweep();
-			this.queue.advance();
+			Predicate<Target> owned = (target) -> this.listener.owns(target.toString());
+			this.approvals.sweep(owned);
+			this.queue.advance(owned);
 		}
 		catch (RuntimeException ex) {
 			// Slack or the broker away: the next sweep tries again.

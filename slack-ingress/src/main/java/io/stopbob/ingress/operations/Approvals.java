@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import io.stopbob.ingress.deploy.Describe;
@@ -15,6 +16,7 @@ import io.stopbob.ingress.thread.SlackWorkspace;
 import io.stopbob.ingress.thread.ThreadMessages;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.PipelineEvent.Person;
+import io.stopbob.ledger.Target;
 import io.stopbob.ledger.operations.Board;
 import io.stopbob.ledger.operations.Operation;
 import io.stopbob.ledger.operations.Operation.Decision;
@@ -113,13 +115,16 @@ public class Approvals {
 
 	/**
 	 * Expires requests past their time and starts approved ones a restart interrupted
-	 * (decided, but not on the pipeline yet).
+	 * (decided, but not on the pipeline yet), of the targets this instance owns.
 	 */
-	public void sweep() {
+	public void sweep(Predicate<Target> owned) {
 		Instant now = this.clock.instant();
 		this.refused.values().removeIf((at) -> at.isBefore(now.minus(STARTS_WITHIN)));
 		for (Board.Approval approval : this.board.approvals()) {
 			Board.Held held = approval.held();
+			if (!owned.test(held.target())) {
+				continue;
+			}
 			if (approval.pending() && !held.request().expiresAt().isAfter(now)) {
 				this.requestDeploy.exclusively(held.target(), () -> {
 					if (this.board.approval(held.id()).map(Board.Approval::pending).orElse(false)) {

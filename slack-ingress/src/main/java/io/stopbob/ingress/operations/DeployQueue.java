@@ -1,6 +1,7 @@
 package io.stopbob.ingress.operations;
 
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import io.stopbob.ingress.deploy.DeployRequest;
@@ -107,9 +108,9 @@ public class DeployQueue {
 		});
 	}
 
-	/** Starts the next queued deploy of every target that is free. */
-	public void advance() {
-		for (Target target : this.board.queuedTargets()) {
+	/** Starts the next queued deploy of every target this instance owns that is free. */
+	public void advance(Predicate<Target> owned) {
+		for (Target target : this.board.queuedTargets().stream().filter(owned).toList()) {
 			this.requestDeploy.exclusively(target, () -> {
 				advance(target);
 				return null;

@@ -28,6 +28,7 @@ import io.stopbob.ingress.deploy.RequestDeploy;
 import io.stopbob.ingress.operations.Approvals;
 import io.stopbob.ingress.operations.DeployQueue;
 import io.stopbob.ingress.operations.Refusal;
+import io.stopbob.ingress.operations.StateGuard;
 import io.stopbob.ingress.operations.Rollbacks;
 import io.stopbob.ingress.thread.SlackWorkspace;
 import io.stopbob.ingress.thread.ThreadMessages;
@@ -165,7 +166,11 @@ public final class BoltApp {
 			java.util.function.Function<Problem, String> blockOf) {
 		RequestDeploy.Result result;
 		try {
+			this.useCases.guard().require();
 			result = work.get();
+		}
+		catch (Refusal refusal) {
+			return context.ackWithErrors(Map.of(generalBlock, refusal.getMessage()));
 		}
 		catch (DeployRequests.Unconfirmed ex) {
 			log.warn("a modal's deploy is unconfirmed: {}", ex.getMessage(), ex);
@@ -214,6 +219,7 @@ public final class BoltApp {
 		String[] target = payload.getActions().get(0).getValue().split("/", 2);
 		this.afterAck.execute(() -> {
 			try {
+				this.useCases.guard().require();
 				this.workspace.openRollbackModal(payload.getTriggerId(),
 						this.useCases.rollbacks().plan(target[0], (target.length > 1) ? target[1] : null));
 			}
@@ -230,6 +236,7 @@ public final class BoltApp {
 		this.afterAck.execute(() -> {
 			String text;
 			try {
+				this.useCases.guard().require();
 				text = work.get();
 			}
 			catch (Refusal refusal) {
@@ -263,7 +270,7 @@ public final class BoltApp {
 
 	/** What the Slack handlers call. */
 	public record UseCases(CommandRouter router, RequestDeploy requestDeploy, Approvals approvals, DeployQueue queue,
-			Rollbacks rollbacks) {
+			Rollbacks rollbacks, StateGuard guard) {
 	}
 
 }

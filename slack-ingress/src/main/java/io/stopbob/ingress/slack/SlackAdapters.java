@@ -1,7 +1,5 @@
 package io.stopbob.ingress.slack;
 
-import java.time.Clock;
-
 import io.stopbob.ingress.thread.SlackWorkspace;
 import io.stopbob.slack.SlackApi;
 
@@ -11,8 +9,8 @@ public final class SlackAdapters {
 	private SlackAdapters() {
 	}
 
-	public static SlackWorkspace workspace(SlackApi slack, Clock clock) {
-		return new SlackApiWorkspace(slack, clock);
+	public static SlackWorkspace workspace(SlackApi slack) {
+		return new SlackApiWorkspace(slack);
 	}
 
 }

@@ -1,13 +1,8 @@
 package io.stopbob.ingress.slack;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import com.slack.api.model.Message;
 import io.stopbob.ingress.thread.SlackWorkspace;
@@ -24,17 +19,10 @@ class SlackApiWorkspace implements SlackWorkspace {
 
 	static final String EVENT_TYPE = "stop_deploy";
 
-	private static final Duration GROUP_CACHE = Duration.ofMinutes(5);
-
 	private final SlackApi slack;
 
-	private final Clock clock;
-
-	private final Map<String, CachedGroup> groups = new ConcurrentHashMap<>();
-
-	SlackApiWorkspace(SlackApi slack, Clock clock) {
+	SlackApiWorkspace(SlackApi slack) {
 		this.slack = slack;
-		this.clock = clock;
 	}
 
 	@Override
@@ -145,20 +133,6 @@ class SlackApiWorkspace implements SlackWorkspace {
 				(client) -> client.viewsOpen((r) -> r.triggerId(triggerId).view(RollbackModalView.of(modal))));
 	}
 
-	@Override
-	public boolean inGroup(String userId, String groupId) {
-		Instant now = this.clock.instant();
-		CachedGroup cached = this.groups.get(groupId);
-		if (cached == null || cached.fetched().plus(GROUP_CACHE).isBefore(now)) {
-			List<String> users = this.slack
-				.call("usergroups.users.list", "-", (client) -> client.usergroupsUsersList((r) -> r.usergroup(groupId)))
-				.getUsers();
-			cached = new CachedGroup(Set.copyOf(users), now);
-			this.groups.put(groupId, cached);
-		}
-		return cached.users().contains(userId);
-	}
-
 	private static Message.Metadata metadata(String deployId, String key) {
 		return Message.Metadata.builder()
 			.eventType(EVENT_TYPE)
@@ -175,9 +149,6 @@ class SlackApiWorkspace implements SlackWorkspace {
 							&& key.equals(message.getMetadata().getEventPayload().get("key")))
 					.map(Message::getTs)
 					.findFirst();
-	}
-
-	private record CachedGroup(Set<String> users, Instant fetched) {
 	}
 
 }

@@ -63,9 +63,6 @@ public interface SlackWorkspace {
 	/** Opens the rollback confirmation for a command's or a button's trigger. */
 	void openRollbackModal(String triggerId, RollbackModal modal);
 
-	/** Whether the user is in the Slack user group. */
-	boolean inGroup(String userId, String groupId);
-
 	/**
 	 * What the deploy modal offers: the app, its environments, and the channel it was
 	 * asked from.

@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A message counts as posted only once Slack has it: if Slack is away, telling fails and
  * is tried again (by the caller, {@code uncertain}), and each message is looked for by
- * its key before it is posted again, so every message appears once. The thread's state is
- * rebuilt from the log: a replayed event was told before.
+ * its key before it is posted again, so every message appears once. Only the instance
+ * that owns the deploy's target tells; what a thread shows is known from this instance's
+ * own telling, so a deploy it did not tell from its request (another instance did, before
+ * a restart or a rebalance) is looked for in Slack before anything is posted.
  */
 public class ThreadReporter {
 
@@ -57,18 +59,29 @@ public class ThreadReporter {
 	}
 
 	/**
-	 * Records the event on its deploy, in log order. A replayed event was told before the
-	 * restart: the thread shows its stage.
+	 * Records the event on its deploy, in log order; the dashboard hears of it unless the
+	 * log is being caught up with.
+	 * @param ours a deploy new to this instance is its own to tell from the start:
+	 * nothing of its thread needs looking for
 	 */
-	public void apply(PipelineEvent event, boolean replayed) {
+	public void apply(PipelineEvent event, boolean catchingUp, boolean ours) {
+		// The first event this instance sees of a deploy decides whether it was ever
+		// another's to tell.
+		this.threads.computeIfAbsent(event.deployId(),
+				(id) -> ours ? ThreadState.ownFromTheStart() : new ThreadState());
 		Deploy deploy = this.ledger.apply(event).deploy();
-		if (replayed) {
-			state(event.deployId()).reached(event.stage());
-		}
-		else {
+		if (!catchingUp) {
 			// Also for a request this instance applied when it accepted it.
 			this.updates.changed(deploy);
 		}
+	}
+
+	/**
+	 * The targets may be told by another instance now: what this one knows of each thread
+	 * may be behind, so each is looked for again before anything is posted.
+	 */
+	public void forgetWhatWasTold() {
+		this.threads.values().forEach(ThreadState::forget);
 	}
 
 	/**
@@ -87,13 +100,18 @@ public class ThreadReporter {
 		}
 		ThreadState state = state(event.deployId());
 		synchronized (state) {
+			if (event instanceof Requested && !uncertain) {
+				// A new request: nothing of its story was told yet, by anyone.
+				state.known = true;
+			}
+			boolean look = uncertain || !state.known;
 			if (event instanceof Requested) {
 				for (Stage stage : STORY) {
-					tell(deploy, stage, thread.get(), state, uncertain);
+					tell(deploy, stage, thread.get(), state, look);
 				}
 			}
 			else {
-				tell(deploy, event.stage(), thread.get(), state, uncertain);
+				tell(deploy, event.stage(), thread.get(), state, look);
 			}
 		}
 	}
@@ -207,6 +225,22 @@ public class ThreadReporter {
 
 		/** Keys of the messages Slack has of the stage being told. */
 		private final Set<String> posted = new HashSet<>();
+
+		/**
+		 * Whether this instance told the thread all along, so what it holds here is all
+		 * Slack has.
+		 */
+		private boolean known;
+
+		static ThreadState ownFromTheStart() {
+			ThreadState state = new ThreadState();
+			state.known = true;
+			return state;
+		}
+
+		synchronized void forget() {
+			this.known = false;
+		}
 
 		boolean told(Stage stage) {
 			return this.toldUpTo != null && !stage.isAfter(this.toldUpTo);

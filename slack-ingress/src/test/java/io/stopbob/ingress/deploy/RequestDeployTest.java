@@ -11,8 +11,10 @@ import io.stopbob.ledger.PipelineEvent.Person;
 import io.stopbob.ledger.operations.Board;
 import io.stopbob.ledger.operations.Operation;
 import io.stopbob.ledger.operations.Preference;
+import io.stopbob.ledger.rules.TargetRules;
 import io.stopbob.platform.catalog.Catalog;
 import io.stopbob.platform.catalog.CatalogLoader;
+import io.stopbob.platform.catalog.GroupMembership;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.io.ClassPathResource;
@@ -80,7 +82,9 @@ class RequestDeployTest {
 			}
 
 		};
-		return new RequestDeploy(new RequestPolicy(this.catalog, this.ledger, this.board, this.slack, this.clock),
+		return new RequestDeploy(
+				new RequestPolicy(this.catalog, new TargetRules(this.ledger, this.board, GroupMembership.NONE),
+						this.clock),
 				this.catalog, this.ledger, this.slack, requests, new Recorder(log, this.board, this.clock, "test"),
 				this.clock, "test");
 	}

@@ -108,11 +108,6 @@ public final class RecordingWorkspace implements SlackWorkspace {
 	public void openDeployModal(String triggerId, DeployModal modal) {
 	}
 
-	@Override
-	public boolean inGroup(String userId, String groupId) {
-		return false;
-	}
-
 	private String post(String verb, String key, String text) {
 		if (this.failing.contains(key)) {
 			throw new SlackCallException("chat.postMessage", "java.net.ConnectException: Connection refused", true);

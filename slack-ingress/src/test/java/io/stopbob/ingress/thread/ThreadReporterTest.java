@@ -148,7 +148,7 @@ class ThreadReporterTest {
 		live(requested(), tagged());
 		PipelineEvent finished = finished(Outcome.SUCCEEDED);
 		this.slack.failing.addAll(List.of("d-1:announce", "d-1:dm"));
-		this.reporter.apply(finished, false);
+		this.reporter.apply(finished, false, true);
 
 		assertThatExceptionOfType(SlackCallException.class).isThrownBy(() -> this.reporter.tell(finished, false));
 		this.slack.failing.clear();
@@ -164,7 +164,7 @@ class ThreadReporterTest {
 		live(requested());
 		PipelineEvent finished = finished(Outcome.SUCCEEDED);
 		this.slack.failing.add("d-1:dm");
-		this.reporter.apply(finished, false);
+		this.reporter.apply(finished, false, true);
 
 		assertThatExceptionOfType(SlackCallException.class).isThrownBy(() -> this.reporter.tell(finished, false));
 		assertThatExceptionOfType(SlackCallException.class).isThrownBy(() -> this.reporter.tell(finished, true));
@@ -189,17 +189,17 @@ class ThreadReporterTest {
 
 	private void live(PipelineEvent... events) {
 		for (PipelineEvent event : events) {
-			this.reporter.apply(event, false);
+			this.reporter.apply(event, false, true);
 			this.reporter.tell(event, false);
 		}
 	}
 
 	private void replay(PipelineEvent event) {
-		this.reporter.apply(event, true);
+		this.reporter.apply(event, true, false);
 	}
 
 	private void uncertain(PipelineEvent event) {
-		this.reporter.apply(event, false);
+		this.reporter.apply(event, false, false);
 		this.reporter.tell(event, true);
 	}
 

@@ -1,0 +1,267 @@
+package io.stopbob.platform.bus;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every partition of a service's topics, read by this instance into its read models: a
+ * consumer of no group, assigned all partitions, from the beginning, committing nothing.
+ * So every instance of the service holds every target, whichever partitions the group
+ * gave it; the group's consumer beside it does the work, for its own partitions only (see
+ * {@link RestoringListener}), and hands each record's work on only once this reader has
+ * applied the record ({@link #whenApplied}).
+ * <p>
+ * Caught up once its position has reached, in every partition, where the log ended when
+ * it started; until then whatever answers people says "catching up". A record that cannot
+ * be decoded or applied is skipped here (logged): it is the owner's to dead-letter.
+ * Records waiting for the reader are bounded by the group consumer's
+ * {@code stop.bus.lanes.max-pending} per partition, since they hold its commits.
+ */
+public final class LogReader {
+
+	private static final Logger log = LoggerFactory.getLogger(LogReader.class);
+
+	private static final Duration POLL = Duration.ofMillis(500);
+
+	private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+	private final String name;
+
+	private final List<String> topics;
+
+	private final Map<String, Object> configs;
+
+	private final Consumer<ConsumerRecord<String, SpecificRecord>> apply;
+
+	/** The next offset to apply, per partition. */
+	private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
+
+	/** Where each partition ended when the reader started; empty until it knows. */
+	private final Map<TopicPartition, Long> ends = new ConcurrentHashMap<>();
+
+	/** Work waiting for its record to be applied, per partition, in offset order. */
+	private final Map<TopicPartition, ArrayDeque<Waiting>> waiting = new HashMap<>();
+
+	private volatile boolean caughtUp;
+
+	private volatile boolean running;
+
+	private volatile int partitionCount;
+
+	private KafkaConsumer<String, SpecificRecord> consumer;
+
+	private Thread thread;
+
+	LogReader(String name, List<String> topics, Map<String, Object> consumerConfigs,
+			Consumer<ConsumerRecord<String, SpecificRecord>> apply) {
+		this.name = name;
+		this.topics = List.copyOf(topics);
+		this.configs = new HashMap<>(consumerConfigs);
+		// No group: nothing to join, nothing committed, no group ACL; every partition.
+		this.configs.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		this.configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		this.configs.put(ConsumerConfig.CLIENT_ID_CONFIG, name + "-reader");
+		this.apply = apply;
+	}
+
+	/** True once every partition was read up to where it ended at start. */
+	public boolean caughtUp() {
+		return this.caughtUp;
+	}
+
+	/** How many partitions each topic has (they are co-partitioned); 0 until known. */
+	public int partitionCount() {
+		return this.partitionCount;
+	}
+
+	/** Per partition, how far the reader has come, for health details. */
+	public Map<String, String> progress() {
+		Map<String, String> progress = new TreeMap<>();
+		if (this.ends.isEmpty()) {
+			progress.put(this.name, "waiting for the broker");
+		}
+		this.ends.forEach((partition, end) -> {
+			long at = this.applied.getOrDefault(partition, 0L);
+			progress.put(partition.toString(), (at >= end) ? "read" : "reading " + at + " of " + end);
+		});
+		return progress;
+	}
+
+	/**
+	 * Runs {@code then} once this reader has caught up and applied the record at
+	 * {@code offset}, after anything waiting before it in the partition; at once if it
+	 * has. {@code then} runs on the caller's thread or the reader's: keep it short.
+	 */
+	public void whenApplied(TopicPartition partition, long offset, Object owner, Runnable then) {
+		synchronized (this.waiting) {
+			ArrayDeque<Waiting> queue = this.waiting.computeIfAbsent(partition, (key) -> new ArrayDeque<>());
+			if (queue.isEmpty() && passed(partition, offset)) {
+				then.run();
+			}
+			else {
+				queue.add(new Waiting(partition, offset, owner, then));
+			}
+		}
+	}
+
+	/** Forgets waiting work, e.g. of partitions the group took away. */
+	public void drop(Predicate<Waiting> which) {
+		synchronized (this.waiting) {
+			this.waiting.values().forEach((queue) -> queue.removeIf(which));
+		}
+	}
+
+	synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		this.running = true;
+		this.thread = new Thread(this::run, this.name + "-reader");
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	synchronized void stop() {
+		this.running = false;
+		KafkaConsumer<?, ?> open = this.consumer;
+		if (open != null) {
+			open.wakeup();
+		}
+		if (this.thread != null) {
+			try {
+				this.thread.join(Duration.ofSeconds(10).toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private void run() {
+		Duration backoff = Duration.ofSeconds(1);
+		try (KafkaConsumer<String, SpecificRecord> reader = new KafkaConsumer<>(this.configs)) {
+			this.consumer = reader;
+			while (this.running) {
+				try {
+					if (this.ends.isEmpty()) {
+						assignAll(reader);
+					}
+					for (ConsumerRecord<String, SpecificRecord> record : reader.poll(POLL)) {
+						applyOne(record);
+					}
+					advance(reader);
+					backoff = Duration.ofSeconds(1);
+				}
+				catch (WakeupException ex) {
+					// stop() asked for it.
+				}
+				catch (KafkaException ex) {
+					// The broker away or refusing: the reader waits and reads on; answers
+					// that need it say "catching up" meanwhile if it never caught up.
+					log.warn("{} reader: {}; trying again in {} s", this.name, ex.getMessage(), backoff.toSeconds());
+					sleep(backoff);
+					backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
+							: backoff.multipliedBy(2);
+				}
+			}
+		}
+		finally {
+			this.consumer = null;
+		}
+	}
+
+	private void assignAll(KafkaConsumer<String, SpecificRecord> reader) {
+		List<TopicPartition> partitions = new ArrayList<>();
+		int count = 0;
+		for (String topic : this.topics) {
+			List<PartitionInfo> infos = reader.partitionsFor(topic);
+			if (infos == null || infos.isEmpty()) {
+				throw new KafkaException(topic + " has no partitions yet");
+			}
+			count = Math.max(count, infos.size());
+			infos.forEach((info) -> partitions.add(new TopicPartition(topic, info.partition())));
+		}
+		reader.assign(partitions);
+		reader.seekToBeginning(partitions);
+		Map<TopicPartition, Long> endOffsets = reader.endOffsets(partitions);
+		partitions.forEach((partition) -> this.applied.put(partition, 0L));
+		this.ends.putAll(endOffsets);
+		this.partitionCount = count;
+		log.info("{} reader: reading {} partitions of {} from the beginning", this.name, partitions.size(),
+				this.topics);
+	}
+
+	private void applyOne(ConsumerRecord<String, SpecificRecord> record) {
+		if (record.value() == null) {
+			log.debug("{} reader: skipped {}-{}@{} (no value, or not decodable)", this.name, record.topic(),
+					record.partition(), record.offset());
+			return;
+		}
+		try {
+			this.apply.accept(record);
+		}
+		catch (RuntimeException ex) {
+			log.warn("{} reader: skipped {}-{}@{}: {}", this.name, record.topic(), record.partition(), record.offset(),
+					ex.toString());
+		}
+	}
+
+	/** After a poll: the positions reached, catch-up, and the work they release. */
+	private void advance(KafkaConsumer<String, SpecificRecord> reader) {
+		for (TopicPartition partition : reader.assignment()) {
+			this.applied.put(partition, reader.position(partition));
+		}
+		if (!this.caughtUp && !this.ends.isEmpty()
+				&& this.ends.entrySet()
+					.stream()
+					.allMatch((end) -> this.applied.getOrDefault(end.getKey(), 0L) >= end.getValue())) {
+			this.caughtUp = true;
+			log.info("{} reader: caught up with {} partitions", this.name, this.ends.size());
+		}
+		synchronized (this.waiting) {
+			this.waiting.forEach((partition, queue) -> {
+				while (!queue.isEmpty() && passed(partition, queue.peek().offset())) {
+					queue.poll().then().run();
+				}
+			});
+		}
+	}
+
+	private boolean passed(TopicPartition partition, long offset) {
+		return this.caughtUp && this.applied.getOrDefault(partition, 0L) > offset;
+	}
+
+	private void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.running = false;
+		}
+	}
+
+	/** Work of the owner's record, waiting for this reader to apply it. */
+	public record Waiting(TopicPartition partition, long offset, Object owner, Runnable then) {
+	}
+
+}
