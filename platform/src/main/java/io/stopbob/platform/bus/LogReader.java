@@ -65,9 +65,8 @@ public final class LogReader {
 
 	private volatile boolean running;
 
-	private volatile int partitionCount;
-
-	private KafkaConsumer<String, SpecificRecord> consumer;
+	/** Set and cleared by the reader's thread; woken from stop(). */
+	private volatile KafkaConsumer<String, SpecificRecord> consumer;
 
 	private Thread thread;
 
@@ -86,11 +85,6 @@ public final class LogReader {
 	/** True once every partition was read up to where it ended at start. */
 	public boolean caughtUp() {
 		return this.caughtUp;
-	}
-
-	/** How many partitions each topic has (they are co-partitioned); 0 until known. */
-	public int partitionCount() {
-		return this.partitionCount;
 	}
 
 	/** Per partition, how far the reader has come, for health details. */
@@ -191,13 +185,11 @@ public final class LogReader {
 
 	private void assignAll(KafkaConsumer<String, SpecificRecord> reader) {
 		List<TopicPartition> partitions = new ArrayList<>();
-		int count = 0;
 		for (String topic : this.topics) {
 			List<PartitionInfo> infos = reader.partitionsFor(topic);
 			if (infos == null || infos.isEmpty()) {
 				throw new KafkaException(topic + " has no partitions yet");
 			}
-			count = Math.max(count, infos.size());
 			infos.forEach((info) -> partitions.add(new TopicPartition(topic, info.partition())));
 		}
 		reader.assign(partitions);
@@ -205,7 +197,6 @@ public final class LogReader {
 		Map<TopicPartition, Long> endOffsets = reader.endOffsets(partitions);
 		partitions.forEach((partition) -> this.applied.put(partition, 0L));
 		this.ends.putAll(endOffsets);
-		this.partitionCount = count;
 		log.info("{} reader: reading {} partitions of {} from the beginning", this.name, partitions.size(),
 				this.topics);
 	}
