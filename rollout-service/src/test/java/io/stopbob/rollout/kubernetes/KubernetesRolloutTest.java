@@ -104,14 +104,21 @@ class KubernetesRolloutTest {
 		// A poll still talking to the server would keep it from closing.
 		for (ScheduledExecutorService scheduler : this.schedulers) {
 			try {
-				scheduler.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+				scheduler.awaitTermination(5, TimeUnit.SECONDS);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
 		}
 		this.client.close();
-		this.server.destroy();
+		try {
+			this.server.destroy();
+		}
+		catch (IllegalStateException ex) {
+			// Vert.x gives the close ten seconds, which a loaded two-core machine can
+			// overrun; the server only holds a loopback port, gone with this JVM.
+			System.err.println("KubernetesRolloutTest: " + ex.getMessage() + ", left to the JVM's exit");
+		}
 	}
 
 	@Test
