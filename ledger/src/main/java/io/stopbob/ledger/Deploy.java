@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 import io.stopbob.ledger.PipelineEvent.Built;
 import io.stopbob.ledger.PipelineEvent.Finished;
@@ -22,7 +24,11 @@ public final class Deploy {
 
 	private final Target target;
 
-	private final Set<String> seenEventIds = new HashSet<>();
+	/**
+	 * Ids of the events applied while the deploy runs; once it is finished and has its
+	 * request it is compacted to the events it keeps (see {@link #apply}).
+	 */
+	private volatile Set<String> seenEventIds = new HashSet<>();
 
 	// Written by the one thread that applies the log, read by any (requests, work in
 	// lanes): volatile, so readers see whole events.
@@ -48,10 +54,19 @@ public final class Deploy {
 
 	/**
 	 * Records the event. Returns false, changing nothing, when this event was seen before
-	 * (redelivery or replay).
+	 * (redelivery or replay). A finished deploy that has its request forgets the ids of
+	 * the events it applied: it still knows the request, tag, build, progress and finish
+	 * it keeps by theirs, and any other rollout progress or finish changes nothing (the
+	 * first finish stands), so a late duplicate of either is harmless.
 	 */
-	boolean apply(PipelineEvent event, long order) {
-		if (!this.seenEventIds.add(event.meta().eventId())) {
+	boolean apply(PipelineEvent event, long order, UnaryOperator<String> shared) {
+		Set<String> seen = this.seenEventIds;
+		if (seen == null) {
+			if (hasSeen(event.meta().eventId()) || event instanceof Progressed || event instanceof Finished) {
+				return false;
+			}
+		}
+		else if (!seen.add(event.meta().eventId())) {
 			return false;
 		}
 		if (event instanceof Requested requested) {
@@ -82,7 +97,62 @@ public final class Deploy {
 		if (this.stage == null || event.stage().isAfter(this.stage)) {
 			this.stage = event.stage();
 		}
+		if (this.finish != null && this.request != null) {
+			this.seenEventIds = null;
+			compact(shared);
+		}
 		return true;
+	}
+
+	/**
+	 * Rewrites the events a finished deploy keeps so that what they repeat (its id and
+	 * target, the SHA and tag, names every deploy uses) is held once: the same values, in
+	 * a third of the objects.
+	 */
+	private void compact(UnaryOperator<String> shared) {
+		Requested requested = this.request;
+		Tagged tagged = this.tag;
+		Built built = this.build;
+		Progressed progressed = this.progress;
+		Finished finished = this.finish;
+		String sha = (tagged != null) ? tagged.sha() : requested.sha();
+		this.request = new Requested(meta(requested.meta(), shared), share(requested.sha(), sha), requested.kind(),
+				person(requested.requestedBy(), shared), thread(requested.thread(), shared), requested.reason(),
+				requested.override(), person(requested.approvedBy(), shared));
+		if (tagged != null) {
+			this.tag = new Tagged(meta(tagged.meta(), shared), sha, tagged.tag(), tagged.releaseUrl(),
+					tagged.previousTag(), tagged.previousSha(), tagged.kind(), tagged.commitTime());
+		}
+		if (built != null) {
+			this.build = new Built(meta(built.meta(), shared), share(built.sha(), sha),
+					(tagged != null) ? share(built.tag(), tagged.tag()) : built.tag(), shared.apply(built.ciProvider()),
+					built.checks().stream().map(shared).toList(), built.buildUrl(), built.reused());
+		}
+		if (progressed != null) {
+			this.progress = new Progressed(meta(progressed.meta(), shared), progressed.backendDeploymentId(),
+					shared.apply(progressed.state()), progressed.instances(), progressed.batch(), progressed.batches(),
+					progressed.failures(), progressed.message());
+		}
+		this.finish = new Finished(meta(finished.meta(), shared), finished.outcome(), shared.apply(finished.endedIn()),
+				finished.reason(), share(finished.sha(), sha), finished.durationMillis());
+	}
+
+	private PipelineEvent.Meta meta(PipelineEvent.Meta meta, UnaryOperator<String> shared) {
+		return new PipelineEvent.Meta(meta.eventId(), this.deployId, this.target, meta.occurredAt(),
+				shared.apply(meta.producer()));
+	}
+
+	private static PipelineEvent.Person person(PipelineEvent.Person person, UnaryOperator<String> shared) {
+		return (person != null) ? new PipelineEvent.Person(shared.apply(person.id()), shared.apply(person.name()))
+				: null;
+	}
+
+	private static PipelineEvent.ThreadRef thread(PipelineEvent.ThreadRef thread, UnaryOperator<String> shared) {
+		return (thread != null) ? new PipelineEvent.ThreadRef(shared.apply(thread.channel()), thread.ts()) : null;
+	}
+
+	private static String share(String value, String same) {
+		return (value != null && value.equals(same)) ? same : value;
 	}
 
 	/**
@@ -127,9 +197,14 @@ public final class Deploy {
 		return Optional.empty();
 	}
 
-	/** Whether this event has been applied to the deploy. */
+	/** Whether this event has been applied to the deploy (of a finished one: is kept). */
 	public boolean hasSeen(String eventId) {
-		return this.seenEventIds.contains(eventId);
+		Set<String> seen = this.seenEventIds;
+		if (seen != null) {
+			return seen.contains(eventId);
+		}
+		return Stream.of(this.request, this.tag, this.build, this.progress, this.finish)
+			.anyMatch((kept) -> kept != null && kept.meta().eventId().equals(eventId));
 	}
 
 	public String deployId() {

@@ -1,20 +1,49 @@
 package io.stopbob.ledger;
 
+import java.time.Instant;
 import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.stopbob.platform.memory.Bounded;
+
 /**
- * The projection of the pipeline topics: every deploy by id, and what is in flight per
- * target. Rebuilt by applying the topics from the beginning; applying an event twice
- * changes nothing. Writes come from one consumer thread; reads (a request checking its
- * target) from any.
+ * The projection of the pipeline topics: the deploys in flight and a window of the newest
+ * finished ones by id, and what is in flight per target. Rebuilt by applying the topics
+ * from the beginning; applying an event twice changes nothing. Writes come from one
+ * consumer thread; reads (a request checking its target) from any.
+ *
+ * <p>
+ * Memory is bounded by {@link Limits}: past the window the oldest finished deploy is
+ * forgotten, and each target remembers when the newest deploy it forgot finished. An
+ * event of a deploy not held, from then or before, is of a forgotten deploy (all of a
+ * deploy's events happen by its finish, and a deploy asked for later than that finish is
+ * held until it finishes): it is recognized and changes nothing. What runs on each target
+ * and its latest green builds are kept apart from the window.
  */
 public final class Ledger {
 
+	private final Limits limits;
+
 	private final Map<String, Deploy> deploys = new ConcurrentHashMap<>();
+
+	/** The finished deploys held, in the order they finished: the oldest goes first. */
+	private final LinkedHashMap<String, Deploy> finished = new LinkedHashMap<>();
+
+	/**
+	 * Names finished deploys repeat (producers, people, channels, CI checks), held once;
+	 * the least used are dropped first, which only costs a copy.
+	 */
+	private final Map<String, String> sharedValues = Bounded.recentlyUsed(10_000);
+
+	private final Map<Target, Target> sharedTargets = Bounded.recentlyUsed(10_000);
+
+	/** Per target, when the newest deploy forgotten finished. */
+	private final Map<Target, Instant> forgottenUntil = new ConcurrentHashMap<>();
 
 	/** Counts applied events, so a deploy knows where its request stood in the log. */
 	private long applied;
@@ -23,8 +52,8 @@ public final class Ledger {
 	private final Map<Target, Deploy> lastSucceeded = new ConcurrentHashMap<>();
 
 	/**
-	 * Green builds per target and SHA: a rollback to a SHA that passed need not wait for
-	 * CI.
+	 * The latest green builds per target by SHA: a rollback to a SHA that passed need not
+	 * wait for CI.
 	 */
 	private final Map<Target, Map<String, PipelineEvent.Built>> passedBuilds = new ConcurrentHashMap<>();
 
@@ -34,20 +63,41 @@ public final class Ledger {
 	 */
 	private final Map<Target, Map<String, Deploy>> inFlight = new ConcurrentHashMap<>();
 
+	public Ledger() {
+		this(Limits.DEFAULT);
+	}
+
+	public Ledger(Limits limits) {
+		this.limits = limits;
+	}
+
 	/**
 	 * Records the event on its deploy.
-	 * @return the deploy, and whether the event was new to it
+	 * @return the deploy, and whether the event was new to it; nothing for an event of a
+	 * forgotten deploy
 	 */
 	public synchronized Applied apply(PipelineEvent event) {
-		Deploy deploy = this.deploys.computeIfAbsent(event.deployId(), (id) -> new Deploy(id, event.meta().target()));
-		boolean fresh = deploy.apply(event, ++this.applied);
+		Target target = this.sharedTargets.computeIfAbsent(event.meta().target(), (same) -> same);
+		Deploy deploy = this.deploys.get(event.deployId());
+		if (deploy == null) {
+			Instant until = this.forgottenUntil.get(target);
+			if (until != null && !event.meta().occurredAt().isAfter(until)) {
+				return new Applied(Optional.empty(), false);
+			}
+			deploy = new Deploy(event.deployId(), target);
+			this.deploys.put(deploy.deployId(), deploy);
+		}
+		boolean fresh = deploy.apply(event, ++this.applied, this::shared);
 		// Only a build of the pipeline's own chain may spare a rollback its CI.
 		if (event instanceof PipelineEvent.Built built && deploy.brokenLink().isEmpty()) {
-			this.passedBuilds.computeIfAbsent(deploy.target(), (target) -> new ConcurrentHashMap<>())
+			this.passedBuilds
+				.computeIfAbsent(deploy.target(), (key) -> Bounded.newest(this.limits.greenBuildsPerTarget()))
 				.putIfAbsent(built.sha(), built);
 		}
 		if (event instanceof PipelineEvent.Finished finished && finished.outcome() == PipelineEvent.Outcome.SUCCEEDED
-				&& deploy.finish().filter((first) -> first == finished).isPresent()) {
+				&& deploy.finish()
+					.filter((first) -> first.meta().eventId().equals(finished.meta().eventId()))
+					.isPresent()) {
 			this.lastSucceeded.merge(deploy.target(), deploy,
 					(current,
 							candidate) -> candidate.finish()
@@ -57,7 +107,7 @@ public final class Ledger {
 								.isAfter(current.finish().orElseThrow().meta().occurredAt()) ? candidate : current);
 		}
 		if (deploy.inFlight()) {
-			this.inFlight.computeIfAbsent(deploy.target(), (target) -> new ConcurrentHashMap<>())
+			this.inFlight.computeIfAbsent(deploy.target(), (key) -> new ConcurrentHashMap<>())
 				.put(deploy.deployId(), deploy);
 		}
 		else {
@@ -66,7 +116,26 @@ public final class Ledger {
 				ofTarget.remove(deploy.deployId());
 			}
 		}
-		return new Applied(deploy, fresh);
+		if (deploy.finished() && this.finished.putIfAbsent(deploy.deployId(), deploy) == null) {
+			forgetBeyondTheWindow();
+		}
+		return new Applied(Optional.of(deploy), fresh);
+	}
+
+	/** One copy of a value many finished deploys repeat (null stays null). */
+	private String shared(String value) {
+		return (value != null) ? this.sharedValues.computeIfAbsent(value, (same) -> same) : null;
+	}
+
+	private void forgetBeyondTheWindow() {
+		Iterator<Deploy> oldest = this.finished.values().iterator();
+		while (this.finished.size() > this.limits.finishedDeploys()) {
+			Deploy forgotten = oldest.next();
+			oldest.remove();
+			this.deploys.remove(forgotten.deployId());
+			this.forgottenUntil.merge(forgotten.target(), forgotten.finish().orElseThrow().meta().occurredAt(),
+					(current, candidate) -> candidate.isAfter(current) ? candidate : current);
+		}
 	}
 
 	public Optional<Deploy> find(String deployId) {
@@ -145,8 +214,34 @@ public final class Ledger {
 		return this.deploys.size();
 	}
 
-	/** The result of applying one event. */
-	public record Applied(Deploy deploy, boolean fresh) {
+	/**
+	 * When the newest deploy of the target that this ledger forgot finished: its history
+	 * before then is in the log only.
+	 */
+	public Optional<Instant> forgottenUntil(Target target) {
+		return Optional.ofNullable(this.forgottenUntil.get(target));
+	}
+
+	/** The result of applying one event: its deploy, unless it was forgotten. */
+	public record Applied(Optional<Deploy> deploy, boolean fresh) {
+	}
+
+	/**
+	 * How much the ledger holds.
+	 *
+	 * @param finishedDeploys finished deploys held for history, stats and the dashboard
+	 * @param greenBuildsPerTarget the latest green builds per target a rollback may reuse
+	 */
+	public record Limits(int finishedDeploys, int greenBuildsPerTarget) {
+
+		public static final Limits DEFAULT = new Limits(20_000, 100);
+
+		public Limits {
+			if (finishedDeploys < 1 || greenBuildsPerTarget < 1) {
+				throw new IllegalArgumentException("a ledger holds at least one finished deploy and green build");
+			}
+		}
+
 	}
 
 }

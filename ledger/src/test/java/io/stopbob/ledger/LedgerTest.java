@@ -120,6 +120,78 @@ class LedgerTest {
 	}
 
 	@Test
+	void aFinishedDeployStillKnowsItsEventsAfterForgettingTheirIds() {
+		this.ledger.apply(requested("d-1", "e-1", 0));
+		this.ledger.apply(progressed("d-1", "e-2", 30));
+		this.ledger.apply(finished("d-1", "e-3", Outcome.SUCCEEDED));
+
+		assertThat(this.ledger.apply(requested("d-1", "e-1", 0)).fresh()).as("the request, kept").isFalse();
+		assertThat(this.ledger.apply(finished("d-1", "e-3", Outcome.SUCCEEDED)).fresh()).isFalse();
+		assertThat(this.ledger.apply(progressed("d-1", "e-9", 40)).fresh()).as("progress after the end").isFalse();
+		assertThat(this.ledger.apply(finished("d-1", "e-8", Outcome.FAILED)).fresh()).as("a second end").isFalse();
+		Deploy deploy = this.ledger.find("d-1").orElseThrow();
+		assertThat(deploy.finish()).map(Finished::outcome).hasValue(Outcome.SUCCEEDED);
+		assertThat(deploy.hasSeen("e-2")).as("its progress, kept").isTrue();
+		assertThat(deploy.hasSeen("e-9")).isFalse();
+		// A tag read after the end (another topic, behind in a replay) still joins it.
+		assertThat(this.ledger
+			.apply(new Tagged(meta("d-1", "e-4", 10), "abc1234", "staging-1", null, null, null, Kind.DEPLOY, null))
+			.fresh()).isTrue();
+		assertThat(this.ledger.find("d-1").orElseThrow().tag()).isPresent();
+	}
+
+	@Test
+	void pastItsWindowTheLedgerForgetsTheOldestFinishedDeploysButNotWhatRuns() {
+		Ledger small = new Ledger(new Ledger.Limits(2, 100));
+		small.apply(requested("d-1", "e-1", 0));
+		small.apply(finished("d-1", "e-2", Outcome.SUCCEEDED, 60));
+		for (int n = 2; n <= 4; n++) {
+			small.apply(requested("d-" + n, "e-" + n + "-1", n * 100));
+			small.apply(finished("d-" + n, "e-" + n + "-2", Outcome.FAILED, n * 100 + 60));
+		}
+		small.apply(requested("d-5", "e-5-1", 500));
+
+		assertThat(small.history(STAGING)).extracting(Deploy::deployId).containsExactly("d-5", "d-4", "d-3");
+		assertThat(small.lastSucceeded(STAGING)).map(Deploy::deployId).hasValue("d-1");
+		assertThat(small.inFlight(STAGING)).map(Deploy::deployId).hasValue("d-5");
+		assertThat(small.forgottenUntil(STAGING)).hasValue(at(260));
+	}
+
+	@Test
+	void aLateEventOfAForgottenDeployChangesNothingAndANewDeployIsHeld() {
+		Ledger small = new Ledger(new Ledger.Limits(1, 100));
+		// A replay may read a deploy's end before its request, which is on another topic.
+		small.apply(finished("d-1", "e-2", Outcome.SUCCEEDED, 60));
+		small.apply(requested("d-2", "e-3", 100));
+		small.apply(finished("d-2", "e-4", Outcome.SUCCEEDED, 160));
+
+		Ledger.Applied late = small.apply(requested("d-1", "e-1", 0));
+
+		assertThat(late.deploy()).isEmpty();
+		assertThat(late.fresh()).isFalse();
+		assertThat(small.inFlight(STAGING)).as("no deploy of the past holds the target").isEmpty();
+		assertThat(small.apply(requested("d-3", "e-5", 200)).fresh()).isTrue();
+		assertThat(small.inFlight(STAGING)).map(Deploy::deployId).hasValue("d-3");
+	}
+
+	@Test
+	void aTargetKeepsItsLatestGreenBuilds() {
+		Ledger small = new Ledger(new Ledger.Limits(100, 2));
+		for (int n = 1; n <= 3; n++) {
+			String sha = n + "bc1234";
+			small.apply(new Requested(meta("d-" + n, "e-" + n + "-0", n * 10), sha, Kind.DEPLOY,
+					new Person("U1", "bob"), new ThreadRef("C1", "1.0"), null));
+			small.apply(new Tagged(meta("d-" + n, "e-" + n + "-1", n * 10 + 1), sha, "s-" + n, null, null, null,
+					Kind.DEPLOY, null));
+			small.apply(new Built(meta("d-" + n, "e-" + n + "-2", n * 10 + 2), sha, "s-" + n, "local", List.of("ci"),
+					"u", false));
+		}
+
+		assertThat(small.passedBuild(STAGING, "1bc1234")).isEmpty();
+		assertThat(small.passedBuild(STAGING, "3bc1234")).map(Built::tag).hasValue("s-3");
+	}
+
+	@Test
 	void avroEventsMapToTheDomainWithEveryField() {
 		PipelineEvent event = EventMapping.toDomain(EventMother.deployRequested("d-5").build());
 
@@ -154,11 +226,24 @@ class LedgerTest {
 	}
 
 	private static Finished finished(String deployId, String eventId, Outcome outcome) {
-		return new Finished(meta(deployId, eventId, 60), outcome, "ROLLOUT", null, "abc1234", 60_000L);
+		return finished(deployId, eventId, outcome, 60);
+	}
+
+	private static Finished finished(String deployId, String eventId, Outcome outcome, int second) {
+		return new Finished(meta(deployId, eventId, second), outcome, "ROLLOUT", null, "abc1234", 60_000L);
+	}
+
+	private static PipelineEvent.Progressed progressed(String deployId, String eventId, int second) {
+		return new PipelineEvent.Progressed(meta(deployId, eventId, second), "cd-1", "InProgress",
+				new PipelineEvent.Instances(2, 1, 0, 1, 0), 1, 2, List.of(), null);
+	}
+
+	private static Instant at(int second) {
+		return Instant.parse("2026-11-26T15:00:00Z").plusSeconds(second);
 	}
 
 	private static Meta meta(String deployId, String eventId, int second) {
-		return new Meta(eventId, deployId, STAGING, Instant.parse("2026-11-26T15:00:00Z").plusSeconds(second), "test");
+		return new Meta(eventId, deployId, STAGING, at(second), "test");
 	}
 
 }

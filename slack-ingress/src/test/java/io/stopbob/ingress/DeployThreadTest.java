@@ -76,7 +76,9 @@ class DeployThreadTest extends IngressTest {
 		publishInOrder(events);
 		awaitCalls("chat.postMessage", deployId, 6);
 
-		publishInOrder(events);
+		// A finished deploy no longer knows every event id it saw: the next story, on the
+		// same partitions after these, shows they were read.
+		events.forEach(this.publisher::publish);
 		this.listeners.getListenerContainer("slack-ingress-threads").stop();
 		this.listeners.getListenerContainer("slack-ingress-threads").start();
 		String other = newDeployId();

@@ -14,9 +14,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param attempts calls in all for one GitHub request, the first included
  * @param backoff pause before the first retry, doubled each time
  * @param maxWait the longest pause, also the longest rate-limit wait
+ * @param postedHeld deploys whose changelog is known posted, the newest: a second
+ * tag-created of a deploy comes from its re-drive while it runs, never thousands of
+ * deploys later
  */
 @ConfigurationProperties("stop.changelog")
 public record ChangelogProperties(@DefaultValue("https://api.github.com") String githubApiUrl,
-		@DefaultValue("4") int attempts, @DefaultValue("1s") Duration backoff, @DefaultValue("60s") Duration maxWait) {
+		@DefaultValue("4") int attempts, @DefaultValue("1s") Duration backoff, @DefaultValue("60s") Duration maxWait,
+		@DefaultValue("10000") int postedHeld) {
 
 }

@@ -1,16 +1,17 @@
 package io.stopbob.changelog.messaging;
 
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stopbob.changelog.changes.PostChangelog;
+import io.stopbob.changelog.config.ChangelogProperties;
 import io.stopbob.ledger.PipelineEvent.Tagged;
 import io.stopbob.ledger.messaging.EventMapping;
 import io.stopbob.platform.bus.BusListeners;
 import io.stopbob.platform.bus.PartitionRestore;
 import io.stopbob.platform.bus.PartitionRestore.Mode;
 import io.stopbob.platform.bus.RestoringListener;
+import io.stopbob.platform.memory.Bounded;
 import io.stopbob.platform.retry.Outage;
 import io.stopbob.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
@@ -37,12 +38,14 @@ class TagCreatedListener extends RestoringListener {
 
 	private final MeterRegistry meters;
 
-	private final Set<String> posted = ConcurrentHashMap.newKeySet();
+	private final Set<String> posted;
 
-	TagCreatedListener(BusListeners bus, PostChangelog postChangelog, MeterRegistry meters) {
+	TagCreatedListener(BusListeners bus, PostChangelog postChangelog, MeterRegistry meters,
+			ChangelogProperties properties) {
 		super(bus);
 		this.postChangelog = postChangelog;
 		this.meters = meters;
+		this.posted = Bounded.newestOf(properties.postedHeld());
 	}
 
 	@KafkaListener(id = "changelog-poster", topics = Topics.TAG_CREATED,

@@ -53,8 +53,15 @@ final class ReplayBench {
 		figures.put("replay_bare_events_per_s", bare);
 		figures.put("replay_ledger_events_per_s", ledger);
 		figures.put("replay_ledger_deploys", deploys);
-		// What a service would hold in its heap after this replay.
+		figures.put("replay_ledger_finished_held", Ledger.Limits.DEFAULT.finishedDeploys());
+		// What a service would hold in its heap after this replay, with the window it
+		// runs with and with one as long as the history.
 		figures.put("replay_ledger_heap_mb", heapMb);
+		Ledger everything = new Ledger(
+				new Ledger.Limits(Integer.MAX_VALUE, Ledger.Limits.DEFAULT.greenBuildsPerTarget()));
+		consume(events, everything);
+		figures.put("replay_unwindowed_deploys", everything.size());
+		figures.put("replay_unwindowed_heap_mb", heldMb(everything));
 		figures.put("replay_ledger_over_bare", ledger / bare);
 		figures.put("replay_target_ratio", 0.5);
 		figures.put("replay_target_met", ledger / bare >= 0.5);

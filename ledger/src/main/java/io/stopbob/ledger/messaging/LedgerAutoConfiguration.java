@@ -8,6 +8,7 @@ import io.stopbob.platform.catalog.GroupMembership;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -15,18 +16,19 @@ import org.springframework.context.annotation.Bean;
  * and approvals where the service reads them; the rules a deploy must pass.
  */
 @AutoConfiguration
+@EnableConfigurationProperties(LedgerProperties.class)
 public class LedgerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Ledger ledger() {
-		return new Ledger();
+	Ledger ledger(LedgerProperties properties) {
+		return new Ledger(properties.ledgerLimits());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	Board board() {
-		return new Board();
+	Board board(LedgerProperties properties) {
+		return new Board(properties.boardLimits());
 	}
 
 	/** Group members only where Slack can be asked (a bot token); otherwise nobody. */

@@ -1,8 +1,8 @@
 package io.stopbob.ledger.operations;
 
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +20,27 @@ import io.stopbob.ledger.operations.Operation.LockReleased;
 import io.stopbob.ledger.operations.Operation.LockSet;
 import io.stopbob.ledger.operations.Operation.QueueLeft;
 import io.stopbob.ledger.operations.Operation.Queued;
+import io.stopbob.platform.memory.Bounded;
 
 /**
  * The projection of {@code target-operations} and {@code user-preferences}: each target's
  * lock, queue and approvals, and each person's settings. Like the ledger it is rebuilt
  * from the topics, and applying an event twice changes nothing.
+ * <p>
+ * Memory is bounded by {@link Limits}. Locks and queues are per target, preferences per
+ * person; of the ids applied only the newest are remembered. A second copy comes from an
+ * instance's own write read back from the log or a redelivery of the uncommitted tail,
+ * both far newer than that; an older one is applied again in log order, and every change
+ * (set or release a lock, join or leave a queue, the first decision) lands the same way.
  */
 public final class Board {
 
-	private final Set<String> seen = new HashSet<>();
+	private final Limits limits;
+
+	private final Set<String> seen;
+
+	/** Decided approvals, the oldest first: beyond the limit they are forgotten. */
+	private final ArrayDeque<String> decided = new ArrayDeque<>();
 
 	private final Map<Target, Lock> locks = new ConcurrentHashMap<>();
 
@@ -37,6 +49,15 @@ public final class Board {
 	private final Map<String, Approval> approvals = new ConcurrentHashMap<>();
 
 	private final Map<String, Preference> preferences = new ConcurrentHashMap<>();
+
+	public Board() {
+		this(Limits.DEFAULT);
+	}
+
+	public Board(Limits limits) {
+		this.limits = limits;
+		this.seen = Bounded.newestOf(limits.idsRemembered());
+	}
 
 	/** Applies the operation; false, changing nothing, when it was applied before. */
 	public synchronized boolean apply(Operation operation) {
@@ -66,9 +87,15 @@ public final class Board {
 			this.approvals.putIfAbsent(id,
 					new Approval(new Held(id, target, operation.actor(), awaiting.request(), at), null, null, null));
 		}
-		else if (operation.change() instanceof ApprovalDecided decided) {
-			this.approvals.computeIfPresent(id, (key, approval) -> (approval.decision() != null) ? approval
-					: new Approval(approval.held(), decided.decision(), operation.actor(), at));
+		else if (operation.change() instanceof ApprovalDecided decision) {
+			Approval approval = this.approvals.get(id);
+			if (approval != null && approval.pending()) {
+				this.approvals.put(id, new Approval(approval.held(), decision.decision(), operation.actor(), at));
+				this.decided.addLast(id);
+				while (this.decided.size() > this.limits.decidedApprovals()) {
+					this.approvals.remove(this.decided.removeFirst());
+				}
+			}
 		}
 		return true;
 	}
@@ -133,6 +160,25 @@ public final class Board {
 	public boolean directMessages(String userId) {
 		Preference preference = this.preferences.get(userId);
 		return preference == null || preference.directMessages();
+	}
+
+	/**
+	 * How much the board holds.
+	 *
+	 * @param idsRemembered ids of the newest operations and settings applied
+	 * @param decidedApprovals decided approvals held, for the owner's check and the
+	 * thread's word
+	 */
+	public record Limits(int idsRemembered, int decidedApprovals) {
+
+		public static final Limits DEFAULT = new Limits(10_000, 10_000);
+
+		public Limits {
+			if (idsRemembered < 1 || decidedApprovals < 1) {
+				throw new IllegalArgumentException("a board remembers at least one id and decided approval");
+			}
+		}
+
 	}
 
 	/** A lock: who set it, when, why, and until when. */

@@ -52,9 +52,8 @@ class TaggerConfiguration {
 	@Bean
 	CiStatus ciStatus(TaggerProperties properties, GitHubAccess access,
 			org.springframework.beans.factory.ObjectProvider<GitHubAdapters> github, ExecutorService localCiRunner) {
-		return access.local()
-				? new CommandCi(properties.ci().workDir(), properties.ci().commandTimeout(), localCiRunner)
-				: github.getObject().ciStatus();
+		return access.local() ? new CommandCi(properties.ci().workDir(), properties.ci().commandTimeout(),
+				properties.ci().runsHeld(), localCiRunner) : github.getObject().ciStatus();
 	}
 
 	@Bean(destroyMethod = "shutdownNow")

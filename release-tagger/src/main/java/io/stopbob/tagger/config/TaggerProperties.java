@@ -38,9 +38,12 @@ public record TaggerProperties(@DefaultValue GitHub github, @DefaultValue Ci ci,
 	 * @param maxPollInterval the longest pause between CI checks
 	 * @param workDir where the local CI checks out tags and writes build logs
 	 * @param commandTimeout the longest a local CI command may run
+	 * @param runsHeld local CI results held, the newest: a tag polled again after it was
+	 * forgotten is built again
 	 */
 	public record Ci(@DefaultValue("5s") Duration pollInterval, @DefaultValue("60s") Duration maxPollInterval,
-			@DefaultValue(".stop/ci") Path workDir, @DefaultValue("30m") Duration commandTimeout) {
+			@DefaultValue(".stop/ci") Path workDir, @DefaultValue("30m") Duration commandTimeout,
+			@DefaultValue("1000") int runsHeld) {
 	}
 
 }

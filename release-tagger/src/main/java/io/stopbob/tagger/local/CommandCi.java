@@ -10,11 +10,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.stopbob.platform.catalog.Environment;
+import io.stopbob.platform.memory.Bounded;
 import io.stopbob.tagger.ci.CiStatus;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -35,11 +35,12 @@ public class CommandCi implements CiStatus {
 
 	private final ExecutorService runner;
 
-	private final Map<String, CompletableFuture<CiResult>> runs = new ConcurrentHashMap<>();
+	private final Map<String, CompletableFuture<CiResult>> runs;
 
-	public CommandCi(Path workDir, Duration timeout, ExecutorService runner) {
+	public CommandCi(Path workDir, Duration timeout, int runsHeld, ExecutorService runner) {
 		this.workDir = workDir;
 		this.timeout = timeout;
+		this.runs = Bounded.newest(runsHeld);
 		this.runner = runner;
 	}
 

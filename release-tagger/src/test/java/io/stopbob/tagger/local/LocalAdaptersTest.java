@@ -94,7 +94,7 @@ class LocalAdaptersTest {
 		host.release(this.repo.toString(), new ReleaseRequest("staging-green", green.name(), "m", "n", "b"));
 		RevCommit red = commit("ci.sh", "echo 'test failed: signup'; exit 3\n", "Red");
 		host.release(this.repo.toString(), new ReleaseRequest("staging-red", red.name(), "m", "n", "b"));
-		CommandCi ci = new CommandCi(this.dir.resolve("ci"), Duration.ofSeconds(30), this.runner);
+		CommandCi ci = new CommandCi(this.dir.resolve("ci"), Duration.ofSeconds(30), 10, this.runner);
 		Environment.Ci settings = new Environment.Ci(List.of(), Duration.ofMinutes(5), "sh ci.sh");
 
 		assertThat(await(ci, "staging-green", green, settings)).isInstanceOfSatisfying(CiResult.Green.class,

@@ -164,8 +164,9 @@ class IngressConfiguration {
 	}
 
 	@Bean
-	ThreadReporter threadReporter(Ledger ledger, SlackWorkspace slack, Board board, DeployUpdates updates) {
-		return new ThreadReporter(ledger, slack, board, updates);
+	ThreadReporter threadReporter(Ledger ledger, SlackWorkspace slack, Board board, DeployUpdates updates,
+			IngressProperties properties) {
+		return new ThreadReporter(ledger, slack, board, updates, properties.threadsHeld());
 	}
 
 	/**

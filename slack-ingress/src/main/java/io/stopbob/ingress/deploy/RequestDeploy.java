@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 import io.stopbob.ingress.operations.Recorder;
 import io.stopbob.ingress.thread.SlackWorkspace;
@@ -57,7 +57,11 @@ public class RequestDeploy {
 
 	private final String producer;
 
-	private final ConcurrentHashMap<Target, Object> targetLocks = new ConcurrentHashMap<>();
+	/**
+	 * A fixed set of locks, one per target by its hash: a target is typed before it is
+	 * checked, so a lock per target name would grow with whatever people type.
+	 */
+	private final Object[] targetLocks = IntStream.range(0, 64).mapToObj((i) -> new Object()).toArray();
 
 	public RequestDeploy(RequestPolicy policy, Catalog catalog, Ledger ledger, SlackWorkspace slack,
 			DeployRequests requests, Recorder recorder, Clock clock, String producer) {
@@ -108,7 +112,7 @@ public class RequestDeploy {
 	 * instance.
 	 */
 	public <T> T exclusively(Target target, Supplier<T> work) {
-		synchronized (this.targetLocks.computeIfAbsent(target, (key) -> new Object())) {
+		synchronized (this.targetLocks[Math.floorMod(target.hashCode(), this.targetLocks.length)]) {
 			return work.get();
 		}
 	}

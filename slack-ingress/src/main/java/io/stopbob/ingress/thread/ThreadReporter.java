@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.stopbob.ingress.thread.SlackWorkspace.Button;
@@ -18,6 +17,7 @@ import io.stopbob.ledger.PipelineEvent.Requested;
 import io.stopbob.ledger.PipelineEvent.ThreadRef;
 import io.stopbob.ledger.Stage;
 import io.stopbob.ledger.operations.Board;
+import io.stopbob.platform.memory.Bounded;
 import io.stopbob.slack.SlackCallException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,13 +49,18 @@ public class ThreadReporter {
 
 	private final DeployUpdates updates;
 
-	private final Map<String, ThreadState> threads = new ConcurrentHashMap<>();
+	/**
+	 * What this instance told each recent thread. Bounded: a thread forgotten here is
+	 * looked for in Slack before anything more is posted to it.
+	 */
+	private final Map<String, ThreadState> threads;
 
-	public ThreadReporter(Ledger ledger, SlackWorkspace slack, Board board, DeployUpdates updates) {
+	public ThreadReporter(Ledger ledger, SlackWorkspace slack, Board board, DeployUpdates updates, int threadsHeld) {
 		this.ledger = ledger;
 		this.slack = slack;
 		this.board = board;
 		this.updates = updates;
+		this.threads = Bounded.recentlyUsed(threadsHeld);
 	}
 
 	/**
@@ -65,11 +70,17 @@ public class ThreadReporter {
 	 * nothing of its thread needs looking for
 	 */
 	public void apply(PipelineEvent event, boolean catchingUp, boolean ours) {
-		// The first event this instance sees of a deploy decides whether it was ever
-		// another's to tell.
+		Optional<Deploy> applied = this.ledger.apply(event).deploy();
+		if (applied.isEmpty()) {
+			// A late event of a deploy the ledger forgot: its thread was told long ago.
+			return;
+		}
+		Deploy deploy = applied.get();
+		// Only a story this instance holds from its request was never another's to tell;
+		// one whose thread it forgot may have been told here already.
 		this.threads.computeIfAbsent(event.deployId(),
-				(id) -> ours ? ThreadState.ownFromTheStart() : new ThreadState());
-		Deploy deploy = this.ledger.apply(event).deploy();
+				(id) -> (ours && event instanceof Requested && !deploy.finished()) ? ThreadState.ownFromTheStart()
+						: new ThreadState());
 		if (!catchingUp) {
 			// Also for a request this instance applied when it accepted it.
 			this.updates.changed(deploy);

@@ -39,7 +39,7 @@ class ThreadReporterTest {
 	private final Board board = new Board();
 
 	private ThreadReporter reporter = new ThreadReporter(new Ledger(), this.slack, this.board, (deploy) -> {
-	});
+	}, 100);
 
 	private int eventNumber;
 
@@ -68,7 +68,7 @@ class ThreadReporterTest {
 		PipelineEvent finished = finished(Outcome.SUCCEEDED);
 		live(requested(), finished);
 		this.reporter = new ThreadReporter(new Ledger(), this.slack, this.board, (deploy) -> {
-		});
+		}, 100);
 		replay(requested());
 		uncertain(finished);
 
@@ -122,7 +122,7 @@ class ThreadReporterTest {
 		this.slack.log.clear();
 
 		this.reporter = new ThreadReporter(new Ledger(), this.slack, this.board, (deploy) -> {
-		});
+		}, 100);
 		before.forEach(this::replay);
 		live(progress(2, 2));
 
@@ -136,11 +136,27 @@ class ThreadReporterTest {
 		this.slack.log.clear();
 
 		this.reporter = new ThreadReporter(new Ledger(), this.slack, this.board, (deploy) -> {
-		});
+		}, 100);
 		replay(requested());
 		uncertain(tagged);
 
 		assertThat(this.slack.log).containsExactly("find d-1:tag");
+	}
+
+	@Test
+	void aThreadForgottenHereIsLookedForInSlackBeforeItsNextMessage() {
+		this.reporter = new ThreadReporter(new Ledger(), this.slack, this.board, (deploy) -> {
+		}, 1);
+		live(requested(), tagged(), progress(0, 2));
+		// Another deploy's thread takes the only place.
+		live(new Requested(new Meta("e-other", "d-2", new Target("demo", "staging"),
+				Instant.parse("2026-11-26T15:08:00Z"), "test"), "0a1b2c3d", Kind.DEPLOY, new Person("U2", "ann"),
+				THREAD, null));
+		this.slack.log.clear();
+
+		live(progress(2, 2));
+
+		assertThat(this.slack.log).containsExactly("find d-1:progress", "update d-1:progress");
 	}
 
 	@Test
