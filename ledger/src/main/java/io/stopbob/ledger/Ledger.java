@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import io.stopbob.platform.memory.Bounded;
 
@@ -48,8 +50,11 @@ public final class Ledger {
 	/** Counts applied events, so a deploy knows where its request stood in the log. */
 	private long applied;
 
-	/** The newest deploy of each target that succeeded: what runs there now. */
-	private final Map<Target, Deploy> lastSucceeded = new ConcurrentHashMap<>();
+	/**
+	 * Each target's newest successful deploys, the newest first, held apart from the
+	 * window: what runs there now, and where a rollback may go.
+	 */
+	private final Map<Target, List<Deploy>> releases = new ConcurrentHashMap<>();
 
 	/**
 	 * The latest green builds per target by SHA: a rollback to a SHA that passed need not
@@ -63,12 +68,25 @@ public final class Ledger {
 	 */
 	private final Map<Target, Map<String, Deploy>> inFlight = new ConcurrentHashMap<>();
 
+	/** Told of each finished deploy as it is forgotten. */
+	private final Consumer<Deploy> forgetting;
+
 	public Ledger() {
 		this(Limits.DEFAULT);
 	}
 
 	public Ledger(Limits limits) {
+		this(limits, (deploy) -> {
+		});
+	}
+
+	/**
+	 * A ledger that hands each deploy it forgets to {@code forgetting} first: a read of
+	 * older history sums up what it cannot hold.
+	 */
+	public Ledger(Limits limits, Consumer<Deploy> forgetting) {
 		this.limits = limits;
+		this.forgetting = forgetting;
 	}
 
 	/**
@@ -98,13 +116,13 @@ public final class Ledger {
 				&& deploy.finish()
 					.filter((first) -> first.meta().eventId().equals(finished.meta().eventId()))
 					.isPresent()) {
-			this.lastSucceeded.merge(deploy.target(), deploy,
-					(current,
-							candidate) -> candidate.finish()
-								.orElseThrow()
-								.meta()
-								.occurredAt()
-								.isAfter(current.finish().orElseThrow().meta().occurredAt()) ? candidate : current);
+			Deploy succeeded = deploy;
+			this.releases.merge(deploy.target(), List.of(deploy),
+					(current, added) -> Stream.concat(current.stream(), Stream.of(succeeded))
+						.filter((each) -> each == succeeded || !each.deployId().equals(succeeded.deployId()))
+						.sorted(Comparator.comparing(Ledger::finishedAt).reversed())
+						.limit(this.limits.releasesPerTarget())
+						.toList());
 		}
 		if (deploy.inFlight()) {
 			this.inFlight.computeIfAbsent(deploy.target(), (key) -> new ConcurrentHashMap<>())
@@ -132,6 +150,7 @@ public final class Ledger {
 		while (this.finished.size() > this.limits.finishedDeploys()) {
 			Deploy forgotten = oldest.next();
 			oldest.remove();
+			this.forgetting.accept(forgotten);
 			this.deploys.remove(forgotten.deployId());
 			this.forgottenUntil.merge(forgotten.target(), forgotten.finish().orElseThrow().meta().occurredAt(),
 					(current, candidate) -> candidate.isAfter(current) ? candidate : current);
@@ -155,7 +174,24 @@ public final class Ledger {
 
 	/** What runs on the target now: its newest successful deploy. */
 	public Optional<Deploy> lastSucceeded(Target target) {
-		return Optional.ofNullable(this.lastSucceeded.get(target));
+		return releases(target).stream().findFirst();
+	}
+
+	/**
+	 * The target's newest successful deploys, the newest first (at most
+	 * {@link Limits#releasesPerTarget}), however long ago they finished.
+	 */
+	public List<Deploy> releases(Target target) {
+		return this.releases.getOrDefault(target, List.of());
+	}
+
+	/** How many successful deploys per target {@link #releases} holds at most. */
+	public int releasesHeld() {
+		return this.limits.releasesPerTarget();
+	}
+
+	private static Instant finishedAt(Deploy deploy) {
+		return deploy.finish().orElseThrow().meta().occurredAt();
 	}
 
 	/** The green build of this SHA on this target, if it ever had one. */
@@ -231,15 +267,23 @@ public final class Ledger {
 	 *
 	 * @param finishedDeploys finished deploys held for history, stats and the dashboard
 	 * @param greenBuildsPerTarget the latest green builds per target a rollback may reuse
+	 * @param releasesPerTarget the newest successful deploys per target, held whatever
+	 * the window
 	 */
-	public record Limits(int finishedDeploys, int greenBuildsPerTarget) {
+	public record Limits(int finishedDeploys, int greenBuildsPerTarget, int releasesPerTarget) {
 
-		public static final Limits DEFAULT = new Limits(20_000, 100);
+		public static final Limits DEFAULT = new Limits(20_000, 100, 20);
 
 		public Limits {
-			if (finishedDeploys < 1 || greenBuildsPerTarget < 1) {
-				throw new IllegalArgumentException("a ledger holds at least one finished deploy and green build");
+			if (finishedDeploys < 1 || greenBuildsPerTarget < 1 || releasesPerTarget < 1) {
+				throw new IllegalArgumentException(
+						"a ledger holds at least one finished deploy, green build and release");
 			}
+		}
+
+		/** A window of {@code finishedDeploys}, the rest as by default. */
+		public static Limits window(int finishedDeploys) {
+			return new Limits(finishedDeploys, DEFAULT.greenBuildsPerTarget, DEFAULT.releasesPerTarget);
 		}
 
 	}

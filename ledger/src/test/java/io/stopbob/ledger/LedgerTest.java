@@ -142,7 +142,7 @@ class LedgerTest {
 
 	@Test
 	void pastItsWindowTheLedgerForgetsTheOldestFinishedDeploysButNotWhatRuns() {
-		Ledger small = new Ledger(new Ledger.Limits(2, 100));
+		Ledger small = new Ledger(Ledger.Limits.window(2));
 		small.apply(requested("d-1", "e-1", 0));
 		small.apply(finished("d-1", "e-2", Outcome.SUCCEEDED, 60));
 		for (int n = 2; n <= 4; n++) {
@@ -159,7 +159,7 @@ class LedgerTest {
 
 	@Test
 	void aLateEventOfAForgottenDeployChangesNothingAndANewDeployIsHeld() {
-		Ledger small = new Ledger(new Ledger.Limits(1, 100));
+		Ledger small = new Ledger(Ledger.Limits.window(1));
 		// A replay may read a deploy's end before its request, which is on another topic.
 		small.apply(finished("d-1", "e-2", Outcome.SUCCEEDED, 60));
 		small.apply(requested("d-2", "e-3", 100));
@@ -176,7 +176,7 @@ class LedgerTest {
 
 	@Test
 	void aTargetKeepsItsLatestGreenBuilds() {
-		Ledger small = new Ledger(new Ledger.Limits(100, 2));
+		Ledger small = new Ledger(new Ledger.Limits(100, 2, 20));
 		for (int n = 1; n <= 3; n++) {
 			String sha = n + "bc1234";
 			small.apply(new Requested(meta("d-" + n, "e-" + n + "-0", n * 10), sha, Kind.DEPLOY,

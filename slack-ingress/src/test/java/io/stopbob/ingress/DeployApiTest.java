@@ -93,8 +93,8 @@ class DeployApiTest extends IngressTest {
 					"{\"app\":\"demo\",\"environment\":\"production\",\"sha\":\"badc0ffee\",\"kind\":\"rollback\"}");
 
 			assertThat(response.statusCode()).isEqualTo(409);
-			assertThat(response.body()).contains("`badc0ff` was never released successfully to demo/production:"
-					+ " a rollback goes only to an earlier successful release.");
+			assertThat(response.body()).contains("`badc0ff` was never released successfully to demo/production"
+					+ " (of its latest 20 releases): a rollback goes only to one of those.");
 			assertThat(requests.drain(Duration.ofSeconds(1))).as("requests published")
 				.noneMatch((record) -> record.timestamp() >= before);
 		}

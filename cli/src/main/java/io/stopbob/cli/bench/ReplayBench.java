@@ -57,8 +57,7 @@ final class ReplayBench {
 		// What a service would hold in its heap after this replay, with the window it
 		// runs with and with one as long as the history.
 		figures.put("replay_ledger_heap_mb", heapMb);
-		Ledger everything = new Ledger(
-				new Ledger.Limits(Integer.MAX_VALUE, Ledger.Limits.DEFAULT.greenBuildsPerTarget()));
+		Ledger everything = new Ledger(Ledger.Limits.window(Integer.MAX_VALUE));
 		consume(events, everything);
 		figures.put("replay_unwindowed_deploys", everything.size());
 		figures.put("replay_unwindowed_heap_mb", heldMb(everything));

@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * dashboard, about 2 KB each (bench replay): the default takes 40 MB of a 256 MB heap
  * @param greenBuildsPerTarget the latest green builds per target a rollback may reuse
  * without waiting for CI; an older SHA is built again
+ * @param releasesPerTarget the newest successful deploys per target, kept whatever the
+ * window: what runs, and where a rollback may go back to
  * @param operationIdsRemembered ids of the newest lock, queue, approval and preference
  * changes, to know a second copy (see {@link Board})
  * @param decidedApprovals decided approvals held: a deploy is approved just before it
@@ -20,11 +22,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("stop.ledger")
 public record LedgerProperties(@DefaultValue("20000") int finishedDeploys,
-		@DefaultValue("100") int greenBuildsPerTarget, @DefaultValue("10000") int operationIdsRemembered,
-		@DefaultValue("10000") int decidedApprovals) {
+		@DefaultValue("100") int greenBuildsPerTarget, @DefaultValue("20") int releasesPerTarget,
+		@DefaultValue("10000") int operationIdsRemembered, @DefaultValue("10000") int decidedApprovals) {
 
 	Ledger.Limits ledgerLimits() {
-		return new Ledger.Limits(this.finishedDeploys, this.greenBuildsPerTarget);
+		return new Ledger.Limits(this.finishedDeploys, this.greenBuildsPerTarget, this.releasesPerTarget);
 	}
 
 	Board.Limits boardLimits() {

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -35,27 +36,31 @@ public final class DeliveryStats {
 
 	/** The figures of the deploys of the targets that finished in {@code [from, to)}. */
 	public static Report of(Collection<Deploy> deploys, Predicate<Target> targets, Instant from, Instant to) {
-		List<Deploy> finished = deploys.stream()
-			.filter((deploy) -> targets.test(deploy.target()) && deploy.request().isPresent())
-			.filter((deploy) -> deploy.finish()
-				.map((end) -> end.outcome() != Outcome.REJECTED && !end.meta().occurredAt().isBefore(from)
-						&& end.meta().occurredAt().isBefore(to))
-				.orElse(false))
-			.sorted(Comparator.comparing(DeliveryStats::finishedAt))
+		return ofDeliveries(deploys.stream().flatMap((deploy) -> Delivery.of(deploy).stream()).toList(), targets, from,
+				to);
+	}
+
+	/** The same figures from what each finished deploy delivered. */
+	public static Report ofDeliveries(Collection<Delivery> deliveries, Predicate<Target> targets, Instant from,
+			Instant to) {
+		List<Delivery> finished = deliveries.stream()
+			.filter((delivery) -> targets.test(delivery.target()) && delivery.outcome() != Outcome.REJECTED
+					&& !delivery.finishedAt().isBefore(from) && delivery.finishedAt().isBefore(to))
+			.sorted(Comparator.comparing(Delivery::finishedAt))
 			.toList();
-		List<Deploy> shipped = finished.stream()
-			.filter((deploy) -> outcome(deploy) == Outcome.SUCCEEDED && kind(deploy) == Kind.DEPLOY)
+		List<Delivery> shipped = finished.stream()
+			.filter((delivery) -> delivery.outcome() == Outcome.SUCCEEDED && delivery.kind() == Kind.DEPLOY)
 			.toList();
 		double days = Math.max(Duration.between(from, to).toMinutes() / 1440.0, 1.0 / 1440);
 		double perDay = shipped.size() / days;
 		Frequency frequency = new Frequency(shipped.size(), perDay, Band.ofFrequency(perDay));
 
 		List<Duration> leadTimes = shipped.stream()
-			.filter((deploy) -> deploy.tag().map((tag) -> tag.commitTime() != null).orElse(false))
-			.map((deploy) -> Duration.between(deploy.tag().orElseThrow().commitTime(), finishedAt(deploy)))
+			.filter((delivery) -> delivery.committedAt() != null)
+			.map((delivery) -> Duration.between(delivery.committedAt(), delivery.finishedAt()))
 			.toList();
 		long failed = finished.stream()
-			.filter((deploy) -> outcome(deploy) == Outcome.FAILED || outcome(deploy) == Outcome.ROLLED_BACK)
+			.filter((delivery) -> delivery.outcome() == Outcome.FAILED || delivery.outcome() == Outcome.ROLLED_BACK)
 			.count();
 		Double rate = finished.isEmpty() ? null : (double) failed / finished.size();
 		ChangeFailure changeFailure = new ChangeFailure((int) failed, finished.size(), rate,
@@ -65,18 +70,18 @@ public final class DeliveryStats {
 	}
 
 	/** Per target: from the first failure after a success to the next success. */
-	private static List<Duration> restores(List<Deploy> finished) {
+	private static List<Duration> restores(List<Delivery> finished) {
 		List<Duration> restores = new ArrayList<>();
-		Map<Target, List<Deploy>> byTarget = finished.stream().collect(Collectors.groupingBy(Deploy::target));
-		for (List<Deploy> ofTarget : byTarget.values()) {
+		Map<Target, List<Delivery>> byTarget = finished.stream().collect(Collectors.groupingBy(Delivery::target));
+		for (List<Delivery> ofTarget : byTarget.values()) {
 			Instant brokenSince = null;
-			for (Deploy deploy : ofTarget) {
-				Outcome outcome = outcome(deploy);
+			for (Delivery delivery : ofTarget) {
+				Outcome outcome = delivery.outcome();
 				if ((outcome == Outcome.FAILED || outcome == Outcome.ROLLED_BACK) && brokenSince == null) {
-					brokenSince = finishedAt(deploy);
+					brokenSince = delivery.finishedAt();
 				}
 				else if (outcome == Outcome.SUCCEEDED && brokenSince != null) {
-					restores.add(Duration.between(brokenSince, finishedAt(deploy)));
+					restores.add(Duration.between(brokenSince, delivery.finishedAt()));
 					brokenSince = null;
 				}
 			}
@@ -84,16 +89,24 @@ public final class DeliveryStats {
 		return restores;
 	}
 
-	private static Instant finishedAt(Deploy deploy) {
-		return deploy.finish().map((finished) -> finished.meta().occurredAt()).orElseThrow();
-	}
+	/**
+	 * What one finished deploy delivered, all the figures need of it: a read of older
+	 * history keeps this much of each deploy, not the deploy.
+	 *
+	 * @param committedAt when its SHA was committed, if the tag says
+	 */
+	public record Delivery(Target target, Kind kind, Outcome outcome, Instant finishedAt, Instant committedAt) {
 
-	private static Outcome outcome(Deploy deploy) {
-		return deploy.finish().map(Finished::outcome).orElseThrow();
-	}
+		/** A deploy that was asked for and finished; nothing for any other. */
+		public static Optional<Delivery> of(Deploy deploy) {
+			if (deploy.request().isEmpty() || deploy.finish().isEmpty()) {
+				return Optional.empty();
+			}
+			Finished finished = deploy.finish().get();
+			return Optional.of(new Delivery(deploy.target(), deploy.request().get().kind(), finished.outcome(),
+					finished.meta().occurredAt(), deploy.tag().map((tag) -> tag.commitTime()).orElse(null)));
+		}
 
-	private static Kind kind(Deploy deploy) {
-		return deploy.request().orElseThrow().kind();
 	}
 
 	/** The four figures over a window. */

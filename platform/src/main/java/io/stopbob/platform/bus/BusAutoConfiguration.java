@@ -1,6 +1,7 @@
 package io.stopbob.platform.bus;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,6 +139,12 @@ public class BusAutoConfiguration {
 	@Bean
 	LogReaders logReaders(ConsumerFactory<?, ?> consumers) {
 		return new LogReaders(consumers.getConfigurationProperties());
+	}
+
+	/** History older than a service holds, read from the log when asked for. */
+	@Bean
+	LogRange logRange(ConsumerFactory<?, ?> consumers, BusProperties properties, Clock clock) {
+		return new LogRange(consumers.getConfigurationProperties(), properties.longestRangeRead(), clock);
 	}
 
 	@Bean

@@ -15,10 +15,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retry how a record that fails on the consumer thread is retried before it goes
  * to its dead-letter topic
  * @param lanes how the work of each record runs, per target, and waits out outages
+ * @param longestRangeRead the longest one on-demand read of older history may take before
+ * it is refused (a person waits for it)
  */
 @ConfigurationProperties("stop.bus")
 public record BusProperties(@DefaultValue("6") int partitions, @DefaultValue("-1") short replicationFactor,
-		@DefaultValue Retry retry, @DefaultValue Lanes lanes) {
+		@DefaultValue Retry retry, @DefaultValue Lanes lanes, @DefaultValue("120s") Duration longestRangeRead) {
 
 	public Optional<Short> replicas() {
 		return (this.replicationFactor > 0) ? Optional.of(this.replicationFactor) : Optional.empty();

@@ -63,6 +63,9 @@ abstract class BusContract {
 	private WorkingListener working;
 
 	@Autowired
+	private LogRange range;
+
+	@Autowired
 	private KafkaListenerEndpointRegistry listeners;
 
 	private TopicProbe deadLetters;
@@ -240,6 +243,31 @@ abstract class BusContract {
 		return EventMother.buildPassed(deployId)
 			.setMeta(EventMother.meta(deployId).setEnvironment(environment).build())
 			.build();
+	}
+
+	@Test
+	void aRangeReadHandsOnWhatItsKeyWroteSinceItsTimeUpToWhereTheLogEnded() throws Exception {
+		long base = System.currentTimeMillis() - 3_600_000;
+		sendAt(Topics.TAG_CREATED, "demo/staging", base, tagged("d-range-old"));
+		sendAt(Topics.TAG_CREATED, "demo/staging", base + 10_000, tagged("d-range-1"));
+		sendAt(Topics.TAG_CREATED, "demo/staging", base + 20_000, tagged("d-range-2"));
+		List<String> read = new java.util.ArrayList<>();
+
+		this.range.read(List.of(Topics.TAG_CREATED), "demo/staging", java.time.Instant.ofEpochMilli(base + 5_000),
+				(record) -> read.add(Events.meta(record.value()).getDeployId()));
+
+		assertThat(read).filteredOn((id) -> id.startsWith("d-range-")).containsExactly("d-range-1", "d-range-2");
+	}
+
+	private static byte[] tagged(String deployId) {
+		return EventCodec.standard().encode(EventMother.tagCreated(deployId).build());
+	}
+
+	private void sendAt(String topic, String key, long timestamp, byte[] value) throws Exception {
+		try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+				Map.of("bootstrap.servers", bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+			producer.send(new ProducerRecord<>(topic, null, timestamp, key, value)).get();
+		}
 	}
 
 	@Test

@@ -6,7 +6,9 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import io.stopbob.ingress.operations.PipelineLog;
 import io.stopbob.ingress.operations.Refusal;
+import io.stopbob.slack.SlackText;
 import io.stopbob.ingress.operations.StateGuard;
 
 /**
@@ -44,14 +46,27 @@ public class CommandRouter {
 		CommandHandler handler = words.isEmpty() ? null : this.handlers.get(words.get(0).toLowerCase());
 		if (handler == null) {
 			return new Reply.Ephemeral((words.isEmpty() || "help".equalsIgnoreCase(words.get(0)) ? ""
-					: "I don't know `/stop " + io.stopbob.slack.SlackText.escape(words.get(0)) + "`.\n") + usage());
+					: "I don't know `/stop " + SlackText.escape(words.get(0)) + "`.\n") + usage());
 		}
 		try {
 			this.guard.require();
-			return handler.handle(command, words.subList(1, words.size()));
+			Reply reply = handler.handle(command, words.subList(1, words.size()));
+			return (reply instanceof Reply.Later later) ? new Reply.Later(later.now(), () -> answer(later)) : reply;
 		}
 		catch (Refusal refusal) {
 			return new Reply.Ephemeral(":no_entry: " + refusal.getMessage());
+		}
+	}
+
+	private static String answer(Reply.Later later) {
+		try {
+			return later.answer().get();
+		}
+		catch (Refusal refusal) {
+			return ":no_entry: " + refusal.getMessage();
+		}
+		catch (PipelineLog.Unreadable ex) {
+			return ":x: The log could not be read (" + SlackText.escape(ex.getMessage()) + "). Try again in a minute.";
 		}
 	}
 

@@ -31,6 +31,10 @@ public class HistoryCommand implements CommandHandler {
 			return new Reply.Ephemeral("Usage: `/stop " + usage() + "`");
 		}
 		int count = (args.size() == 3) ? Integer.parseInt(args.get(2)) : DEFAULT_COUNT;
+		if (this.reports.historyReadsTheLog(args.get(0), args.get(1), count)) {
+			return new Reply.Later(":hourglass: Reading older deploys from the log; the history follows here.",
+					() -> this.reports.history(args.get(0), args.get(1), count));
+		}
 		return new Reply.Ephemeral(this.reports.history(args.get(0), args.get(1), count));
 	}
 

@@ -1,6 +1,7 @@
 package io.stopbob.ingress.command;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.stopbob.ingress.thread.SlackWorkspace.Button;
 import io.stopbob.ingress.thread.SlackWorkspace.DeployModal;
@@ -29,6 +30,14 @@ public sealed interface Reply {
 
 	/** Open the rollback confirmation. */
 	record OpenRollbackModal(RollbackModal modal) implements Reply {
+	}
+
+	/**
+	 * An answer that takes longer than Slack waits for an acknowledgement (reading older
+	 * history from the log): {@code now} at once, then what {@code answer} says, to them
+	 * only.
+	 */
+	record Later(String now, Supplier<String> answer) implements Reply {
 	}
 
 }

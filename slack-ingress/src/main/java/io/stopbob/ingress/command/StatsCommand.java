@@ -43,6 +43,12 @@ public class StatsCommand implements CommandHandler {
 				app = arg;
 			}
 		}
+		String of = app;
+		int over = days;
+		if (this.reports.statsReadTheLog(of, over)) {
+			return new Reply.Later(":hourglass: Reading older deploys from the log; the figures follow here.",
+					() -> this.reports.stats(of, over));
+		}
 		return new Reply.Ephemeral(this.reports.stats(app, days));
 	}
 

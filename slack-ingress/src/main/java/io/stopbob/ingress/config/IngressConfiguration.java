@@ -24,8 +24,10 @@ import io.stopbob.ingress.command.UnlockCommand;
 import io.stopbob.ingress.deploy.DeployRequests;
 import io.stopbob.ingress.deploy.RequestDeploy;
 import io.stopbob.ingress.deploy.RequestPolicy;
+import io.stopbob.ingress.messaging.KafkaPipelineLog;
 import io.stopbob.ingress.operations.Approvals;
 import io.stopbob.ingress.operations.DeployQueue;
+import io.stopbob.ingress.operations.History;
 import io.stopbob.ingress.operations.Locks;
 import io.stopbob.ingress.operations.OperationLog;
 import io.stopbob.ingress.operations.Recorder;
@@ -38,6 +40,7 @@ import io.stopbob.ingress.thread.ThreadReporter;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.operations.Board;
 import io.stopbob.ledger.rules.TargetRules;
+import io.stopbob.platform.bus.LogRange;
 import io.stopbob.platform.bus.RestoringListener;
 import io.stopbob.platform.catalog.Catalog;
 
@@ -94,8 +97,13 @@ class IngressConfiguration {
 	}
 
 	@Bean
-	Reports reports(Catalog catalog, Ledger ledger, Board board, Clock clock) {
-		return new Reports(catalog, ledger, board, clock);
+	Reports reports(Catalog catalog, Ledger ledger, Board board, History history, Clock clock) {
+		return new Reports(catalog, ledger, board, history, clock);
+	}
+
+	@Bean
+	History history(Catalog catalog, Ledger ledger, LogRange range) {
+		return new History(catalog, ledger, new KafkaPipelineLog(range));
 	}
 
 	@Bean

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Predicate;
 
 import io.stopbob.ingress.deploy.Describe;
 import io.stopbob.ledger.Deploy;
@@ -33,12 +34,15 @@ public class Reports {
 
 	private final Board board;
 
+	private final History history;
+
 	private final Clock clock;
 
-	public Reports(Catalog catalog, Ledger ledger, Board board, Clock clock) {
+	public Reports(Catalog catalog, Ledger ledger, Board board, History history, Clock clock) {
 		this.catalog = catalog;
 		this.ledger = ledger;
 		this.board = board;
+		this.history = history;
 		this.clock = clock;
 	}
 
@@ -91,13 +95,18 @@ public class Reports {
 		return text.toString();
 	}
 
+	/**
+	 * Whether {@link #history} reaches past what is held and reads the log: a person is
+	 * told to wait for it.
+	 */
+	public boolean historyReadsTheLog(String app, String environment, int count) {
+		return this.history.lastReachesPast(historyTarget(app, environment, count), count);
+	}
+
 	/** The target's last {@code count} deploys, the newest first. */
 	public String history(String app, String environment, int count) {
-		if (count < 1 || count > MAX_HISTORY) {
-			throw new Refusal("Ask for 1 to " + MAX_HISTORY + " deploys.");
-		}
-		Target target = Targets.find(this.catalog, app, environment).target();
-		List<Deploy> deploys = this.ledger.history(target).stream().limit(count).toList();
+		Target target = historyTarget(app, environment, count);
+		List<Deploy> deploys = this.history.last(target, count);
 		if (deploys.isEmpty()) {
 			return target + " has no deploys yet.";
 		}
@@ -152,8 +161,28 @@ public class Reports {
 				+ "\n• Time to restore: " + distribution(report.timeToRestore(), "restores");
 	}
 
+	/** Whether {@link #stats} reaches past what is held and reads the log. */
+	public boolean statsReadTheLog(String app, int days) {
+		return this.history.deliveriesReachPast(statsTargets(app, days),
+				this.clock.instant().minus(Duration.ofDays(days)));
+	}
+
 	/** The figures behind {@link #stats}, for the API. */
 	public DeliveryStats.Report statsReport(String app, int days) {
+		Predicate<Target> targets = statsTargets(app, days);
+		Instant now = this.clock.instant();
+		Instant from = now.minus(Duration.ofDays(days));
+		return DeliveryStats.ofDeliveries(this.history.deliveries(targets, from), targets, from, now);
+	}
+
+	private Target historyTarget(String app, String environment, int count) {
+		if (count < 1 || count > MAX_HISTORY) {
+			throw new Refusal("Ask for 1 to " + MAX_HISTORY + " deploys.");
+		}
+		return Targets.find(this.catalog, app, environment).target();
+	}
+
+	private Predicate<Target> statsTargets(String app, int days) {
 		if (days < 1 || days > MAX_STATS_DAYS) {
 			throw new Refusal("Ask for 1 to " + MAX_STATS_DAYS + " days.");
 		}
@@ -161,9 +190,7 @@ public class Reports {
 			Targets.app(this.catalog, app);
 		}
 		String only = (app != null) ? app.toLowerCase() : null;
-		Instant now = this.clock.instant();
-		return DeliveryStats.of(this.ledger.all(), (target) -> only == null || target.app().equals(only),
-				now.minus(Duration.ofDays(days)), now);
+		return (target) -> only == null || target.app().equals(only);
 	}
 
 	private static String distribution(DeliveryStats.Distribution figure, String what) {

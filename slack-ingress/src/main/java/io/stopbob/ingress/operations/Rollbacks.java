@@ -9,7 +9,6 @@ import io.stopbob.ingress.thread.SlackWorkspace.RollbackModal;
 import io.stopbob.ledger.Deploy;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.PipelineEvent.Kind;
-import io.stopbob.ledger.PipelineEvent.Outcome;
 import io.stopbob.ledger.PipelineEvent.Person;
 import io.stopbob.ledger.Target;
 import io.stopbob.platform.catalog.Catalog;
@@ -40,10 +39,9 @@ public class Rollbacks {
 		Deploy current = this.ledger.lastSucceeded(target)
 			.orElseThrow(() -> new Refusal("Nothing to roll back: " + target + " has no successful deploy yet."));
 		String currentSha = sha(current);
-		Deploy previous = this.ledger.history(target)
+		Deploy previous = this.ledger.releases(target)
 			.stream()
-			.filter((deploy) -> deploy.finish().map((finished) -> finished.outcome() == Outcome.SUCCEEDED).orElse(false)
-					&& deploy.finish().orElseThrow().meta().occurredAt().isBefore(finishedAt(current))
+			.filter((deploy) -> deploy.finish().orElseThrow().meta().occurredAt().isBefore(finishedAt(current))
 					&& !sha(deploy).equals(currentSha))
 			.findFirst()
 			.orElseThrow(() -> new Refusal("Nothing to roll back to: " + target + " has had no successful release"
@@ -59,16 +57,16 @@ public class Rollbacks {
 	 */
 	public RequestDeploy.Result rollback(Target target, String sha, Person by) {
 		String prefix = (sha != null) ? sha.toLowerCase() : "";
-		List<String> released = this.ledger.history(target)
+		List<String> released = this.ledger.releases(target)
 			.stream()
-			.filter(Rollbacks::succeeded)
 			.map(Rollbacks::releasedSha)
 			.filter((candidate) -> prefix.length() >= 7 && candidate.toLowerCase().startsWith(prefix))
 			.distinct()
 			.toList();
 		if (released.isEmpty()) {
 			throw new Refusal("`" + Describe.sha(String.valueOf(sha)) + "` was never released successfully to " + target
-					+ ": a rollback goes only to an earlier successful release." + recent(target));
+					+ " (of its latest " + this.ledger.releasesHeld()
+					+ " releases): a rollback goes only to one of those." + recent(target));
 		}
 		if (released.size() > 1) {
 			throw new Refusal("`" + sha + "` names more than one release of " + target + ": "
@@ -80,9 +78,8 @@ public class Rollbacks {
 	}
 
 	private String recent(Target target) {
-		List<String> shas = this.ledger.history(target)
+		List<String> shas = this.ledger.releases(target)
 			.stream()
-			.filter(Rollbacks::succeeded)
 			.map((deploy) -> "`" + Describe.sha(sha(deploy)) + "`")
 			.distinct()
 			.limit(5)
@@ -93,10 +90,6 @@ public class Rollbacks {
 	/** The commit in full, as its tag names it (a request may have named a prefix). */
 	private static String releasedSha(Deploy deploy) {
 		return deploy.tag().map((tag) -> tag.sha()).orElseGet(() -> sha(deploy));
-	}
-
-	private static boolean succeeded(Deploy deploy) {
-		return deploy.finish().map((finished) -> finished.outcome() == Outcome.SUCCEEDED).orElse(false);
 	}
 
 	/**

@@ -116,6 +116,25 @@ public final class BoltApp {
 					"the rollback confirmation for " + open.modal().target(), context, "Try again.");
 			return context.ack();
 		}
+		if (reply instanceof Reply.Later later) {
+			this.afterAck.execute(() -> {
+				String answer;
+				try {
+					answer = later.answer().get();
+				}
+				catch (RuntimeException ex) {
+					log.warn("/stop {} from {}: the later answer failed", payload.getText(), payload.getUserId(), ex);
+					answer = ":x: That did not work: " + SlackText.escape(ex.getMessage()) + ".";
+				}
+				try {
+					context.respond(answer);
+				}
+				catch (java.io.IOException | RuntimeException ex) {
+					log.warn("could not answer /stop {} from {}", payload.getText(), payload.getUserId(), ex);
+				}
+			});
+			return context.ack(later.now());
+		}
 		Reply.Ephemeral ephemeral = (Reply.Ephemeral) reply;
 		if (ephemeral.buttons().isEmpty()) {
 			return context.ack(ephemeral.text());

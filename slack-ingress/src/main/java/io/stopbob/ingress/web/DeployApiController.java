@@ -1,6 +1,8 @@
 package io.stopbob.ingress.web;
 
 import java.security.Principal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +12,8 @@ import io.stopbob.ingress.deploy.DeployRequest;
 import io.stopbob.ingress.deploy.DeployRequests;
 import io.stopbob.ingress.deploy.Problem;
 import io.stopbob.ingress.deploy.RequestDeploy;
+import io.stopbob.ingress.operations.History;
+import io.stopbob.ingress.operations.PipelineLog;
 import io.stopbob.ingress.operations.Refusal;
 import io.stopbob.ingress.operations.Reports;
 import io.stopbob.ingress.operations.Rollbacks;
@@ -19,9 +23,11 @@ import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.PipelineEvent;
 import io.stopbob.ledger.PipelineEvent.Kind;
 import io.stopbob.ledger.PipelineEvent.Person;
+import io.stopbob.ledger.Target;
 import io.stopbob.ledger.stats.DeliveryStats;
 import io.stopbob.platform.catalog.Catalog;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -49,9 +55,12 @@ class DeployApiController {
 
 	private final Reports reports;
 
+	private final History history;
+
 	DeployApiController(RequestDeploy requestDeploy, Ledger ledger, Rollbacks rollbacks, Catalog catalog,
-			Reports reports) {
+			Reports reports, History history) {
 		this.reports = reports;
+		this.history = history;
 		this.requestDeploy = requestDeploy;
 		this.ledger = ledger;
 		this.rollbacks = rollbacks;
@@ -130,6 +139,9 @@ class DeployApiController {
 			return ResponseEntity.badRequest()
 				.body(Map.of("errors", List.of(Map.of("field", "query", "message", refusal.getMessage()))));
 		}
+		catch (PipelineLog.Unreadable ex) {
+			return unreadable(ex);
+		}
 		Map<String, Object> view = new LinkedHashMap<>();
 		view.put("from", report.from().toString());
 		view.put("to", report.to().toString());
@@ -155,12 +167,61 @@ class DeployApiController {
 		return view;
 	}
 
+	/**
+	 * The target's deploys asked for in {@code [from, to)} (ISO-8601 instants; {@code to}
+	 * defaults to now), the newest first; from the log where the range reaches past what
+	 * is held.
+	 */
+	@GetMapping("/api/deploys")
+	ResponseEntity<Map<String, Object>> list(@RequestParam String app, @RequestParam String environment,
+			@RequestParam String from, @RequestParam(required = false) String to) {
+		Instant start;
+		Instant end;
+		try {
+			start = Instant.parse(from);
+			end = (to != null) ? Instant.parse(to) : Instant.now();
+		}
+		catch (DateTimeParseException ex) {
+			return ResponseEntity.badRequest()
+				.body(Map.of("errors", List.of(Map.of("field", "query", "message",
+						"from and to are ISO-8601 instants, e.g. 2026-11-01T00:00:00Z"))));
+		}
+		try {
+			Target target = Targets.find(this.catalog, app, environment).target();
+			List<Map<String, Object>> deploys = this.history.between(target, start, end)
+				.stream()
+				.map(DeployApiController::view)
+				.toList();
+			return ResponseEntity.ok(Map.of("from", start.toString(), "to", end.toString(), "deploys", deploys));
+		}
+		catch (Refusal refusal) {
+			return ResponseEntity.badRequest()
+				.body(Map.of("errors", List.of(Map.of("field", "query", "message", refusal.getMessage()))));
+		}
+		catch (PipelineLog.Unreadable ex) {
+			return unreadable(ex);
+		}
+	}
+
+	/** Older history that could not be read whole: nothing partial is answered. */
+	private static ResponseEntity<Map<String, Object>> unreadable(PipelineLog.Unreadable ex) {
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, "30")
+			.body(Map.of("errors",
+					List.of(Map.of("field", "log", "message", "the log could not be read: " + ex.getMessage()))));
+	}
+
 	@GetMapping("/api/deploys/{deployId}")
 	ResponseEntity<Map<String, Object>> show(@PathVariable String deployId) {
 		return this.ledger.find(deployId)
 			.map((deploy) -> ResponseEntity.ok(view(deploy)))
-			.orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND)
-				.body(Map.of("errors", List.of(Map.of("field", "deployId", "message", "no deploy " + deployId)))));
+			.orElseGet(
+					() -> ResponseEntity.status(HttpStatus.NOT_FOUND)
+						.body(Map
+							.of("errors",
+									List.of(Map.of("field", "deployId", "message", "no deploy " + deployId
+											+ " in flight or among the newest finished; an older one is listed by"
+											+ " GET /api/deploys?app=&environment=&from=")))));
 	}
 
 	private static Map<String, Object> view(Deploy deploy) {
