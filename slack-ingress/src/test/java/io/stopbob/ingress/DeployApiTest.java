@@ -35,6 +35,29 @@ class DeployApiTest extends IngressTest {
 	}
 
 	@Test
+	void aTargetsDeploysInATimeRangeAreListedTheNewestFirst() {
+		String deployId = "d-ranged-1";
+		Instant asked = Instant.now().minus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.MILLIS);
+		this.publisher.publish(EventMother.deployRequested(deployId)
+			.setMeta(EventMother.meta(deployId).setEnvironment("stuck").setOccurredAt(asked).build())
+			.build());
+		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> this.ledger.find(deployId).isPresent());
+
+		HttpResponse<String> listed = get("/api/deploys?app=demo&environment=stuck&from=" + asked.minusSeconds(60)
+				+ "&to=" + asked.plusSeconds(60), API_TOKEN);
+		HttpResponse<String> before = get("/api/deploys?app=demo&environment=stuck&from=" + asked.minusSeconds(600)
+				+ "&to=" + asked.minusSeconds(60), API_TOKEN);
+
+		assertThat(listed.statusCode()).isEqualTo(200);
+		assertThat(listed.body()).contains("\"deployId\":\"" + deployId + "\"");
+		assertThat(before.body()).doesNotContain(deployId);
+		assertThat(get("/api/deploys?app=demo&environment=stuck&from=yesterday", API_TOKEN).body())
+			.contains("ISO-8601");
+		assertThat(get("/api/deploys?app=nope&environment=stuck&from=" + asked, API_TOKEN).statusCode()).isEqualTo(400);
+		finish(deployId, "demo", "stuck");
+	}
+
+	@Test
 	void invalidInputIs400WithTheFieldAndWhy() {
 		HttpResponse<String> response = postDeploy(API_TOKEN,
 				"{\"app\":\"demo\",\"environment\":\"staging\",\"sha\":\"zz; rm -rf /\"}");

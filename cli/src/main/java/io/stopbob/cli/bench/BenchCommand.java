@@ -34,16 +34,17 @@ import picocli.CommandLine.Parameters;
  * rewritten from every benchmark's latest figures. Bounded: every phase has a deadline,
  * and the stack is stopped at the end.
  */
-@Command(name = "bench", description = "Measure: ack | pipeline | replay | footprint | all. Prints name=value lines "
-		+ "and rewrites docs/benchmarks.md.")
+@Command(name = "bench",
+		description = "Measure: ack | pipeline | replay | footprint | history | all. Prints name=value lines "
+				+ "and rewrites docs/benchmarks.md.")
 public final class BenchCommand implements Callable<Integer> {
 
 	/** Deploys of one target, one at a time, for the unloaded figures. */
 	private static final int SERIAL = 20;
 
-	private static final Set<String> NAMES = Set.of("ack", "pipeline", "replay", "footprint", "all");
+	private static final Set<String> NAMES = Set.of("ack", "pipeline", "replay", "footprint", "history", "all");
 
-	@Parameters(index = "0", description = "ack | pipeline | replay | footprint | all")
+	@Parameters(index = "0", description = "ack | pipeline | replay | footprint | history | all (all but history)")
 	String name;
 
 	@Option(names = "--requests", defaultValue = "20000", description = "ack: signed slash commands (${DEFAULT-VALUE})")
@@ -52,7 +53,8 @@ public final class BenchCommand implements Callable<Integer> {
 	@Option(names = "--clients", defaultValue = "50", description = "ack: concurrent clients (${DEFAULT-VALUE})")
 	int clients;
 
-	@Option(names = "--deploys", defaultValue = "2000", description = "pipeline: deploys in all (${DEFAULT-VALUE})")
+	@Option(names = "--deploys", defaultValue = "2000",
+			description = "pipeline: deploys in all (${DEFAULT-VALUE}); history: deploys on the log, five events each")
 	int deploys;
 
 	@Option(names = "--targets", defaultValue = "200", description = "pipeline: targets (${DEFAULT-VALUE})")
@@ -98,6 +100,10 @@ public final class BenchCommand implements Callable<Integer> {
 				Kafka kafka = new Kafka(stack.bootstrapServers());
 				if (is("replay")) {
 					new ReplayBench(kafka).run(figures, this.events, this.targets);
+				}
+				if (this.name.equals("history")) {
+					new HistoryBench(stack, kafka, log).run(figures, this.deploys, PipelineBench.targets(this.targets),
+							home);
 				}
 				if (is("ack") || is("pipeline") || is("footprint")) {
 					withServices(stack, kafka, figures, log, home);

@@ -62,10 +62,7 @@ final class Footprint implements AutoCloseable {
 		boolean met = true;
 		for (String service : Stack.SERVICES) {
 			long[] peak = this.peaks.get(service);
-			long fullGcs = Files.readAllLines(this.stack.gcLog(service))
-				.stream()
-				.filter((line) -> line.contains("Pause Full"))
-				.count();
+			long fullGcs = fullGcs(this.stack, service);
 			synchronized (peak) {
 				figures.put("footprint_" + service + "_busy_peak_rss_mb", peak[0]);
 				figures.put("footprint_" + service + "_busy_peak_heap_mb", peak[1]);
@@ -79,11 +76,16 @@ final class Footprint implements AutoCloseable {
 
 	/** RSS and heap in use, in MB. */
 	private long[] sample(String service) {
-		long rss = this.stack.process(service).map(Stack::rssMb).orElse(-1L);
-		long heap = -1;
+		return new long[] { this.stack.process(service).map(Stack::rssMb).orElse(-1L), heapMb(this.stack, service) };
+	}
+
+	/**
+	 * The service's heap in use, in MB, as its metrics say; -1 when it does not answer.
+	 */
+	static long heapMb(Stack stack, String service) {
 		try {
 			String metrics = Stack.HTTP
-				.send(HttpRequest.newBuilder(URI.create(this.stack.url(service, "/actuator/prometheus")))
+				.send(HttpRequest.newBuilder(URI.create(stack.url(service, "/actuator/prometheus")))
 					.timeout(Duration.ofSeconds(2))
 					.build(), HttpResponse.BodyHandlers.ofString())
 				.body();
@@ -92,15 +94,20 @@ final class Footprint implements AutoCloseable {
 			while (used.find()) {
 				bytes += Double.parseDouble(used.group(1));
 			}
-			heap = Math.round(bytes / (1024 * 1024));
+			return Math.round(bytes / (1024 * 1024));
 		}
 		catch (IOException ex) {
-			// Counted as unknown (-1).
+			return -1;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			return -1;
 		}
-		return new long[] { rss, heap };
+	}
+
+	/** Full collections the service's GC log records so far. */
+	static long fullGcs(Stack stack, String service) throws IOException {
+		return Files.readAllLines(stack.gcLog(service)).stream().filter((line) -> line.contains("Pause Full")).count();
 	}
 
 	@Override

@@ -23,7 +23,7 @@ import javax.imageio.ImageIO;
  */
 final class Report {
 
-	private static final List<String> BENCHES = List.of("ack", "pipeline", "replay", "footprint", "all");
+	private static final List<String> BENCHES = List.of("ack", "pipeline", "replay", "footprint", "history", "all");
 
 	private static final String[][] PATHS = { { "ack", "slash command ack" }, { "bare_get", "bare GET, same server" },
 			{ "pipeline", "pipeline, 200 targets at once" }, { "bare_hops", "four bare Kafka hops, same load" },
@@ -49,10 +49,11 @@ final class Report {
 		plot(latest, docs.resolve("benchmarks-latency.png"));
 		StringBuilder md = new StringBuilder();
 		md.append("# Benchmarks\n\n");
-		md.append("Written by `bin/stop bench <name>` (ack, pipeline, replay, footprint, all) from each benchmark's "
-				+ "latest run; every figure sits beside a baseline measured in the same run, so the ratios hold on a "
-				+ "noisy machine (`bin/stop bench pipeline --instances 1,2` measures each instance count of the "
-				+ "services beside one bare-hops baseline). Re-run to refresh.\n\n");
+		md.append(
+				"Written by `bin/stop bench <name>` (ack, pipeline, replay, footprint, history, all) from each benchmark's "
+						+ "latest run; every figure sits beside a baseline measured in the same run, so the ratios hold on a "
+						+ "noisy machine (`bin/stop bench pipeline --instances 1,2` measures each instance count of the "
+						+ "services beside one bare-hops baseline). Re-run to refresh.\n\n");
 		md.append("![latency percentiles](benchmarks-latency.png)\n\n");
 		for (Map.Entry<String, Map<String, String>> run : runs.entrySet()) {
 			Map<String, String> figures = run.getValue();

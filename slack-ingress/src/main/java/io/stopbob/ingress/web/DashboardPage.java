@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.stopbob.ingress.deploy.Describe;
+import io.stopbob.ingress.operations.History;
 import io.stopbob.ingress.thread.ThreadMessages;
 import io.stopbob.ledger.Deploy;
 import io.stopbob.ledger.Ledger;
@@ -45,12 +46,15 @@ class DashboardPage {
 
 	private final Catalog catalog;
 
+	private final History history;
+
 	private final Clock clock;
 
-	DashboardPage(Ledger ledger, Board board, Catalog catalog, Clock clock) {
+	DashboardPage(Ledger ledger, Board board, Catalog catalog, History history, Clock clock) {
 		this.ledger = ledger;
 		this.board = board;
 		this.catalog = catalog;
+		this.history = history;
 		this.clock = clock;
 	}
 
@@ -157,6 +161,13 @@ class DashboardPage {
 		// One pass over the whole ledger; the nine reports below read only what finished
 		// lately.
 		Instant since = now.minus(Duration.ofDays(Math.max(30, 7L * WEEKS)));
+		if (this.history.deliveriesReachPast((target) -> true, since)) {
+			// A page refreshed every few seconds does not read the log; the figures of
+			// part of the weeks would mislead.
+			return "<section id=\"delivery\"><h2>Delivery</h2><p>The last " + WEEKS + " weeks reach past the newest"
+					+ " deploys this page holds: <code>/stop stats</code> and <code>GET /api/stats</code> read them"
+					+ " from the log.</p></section>";
+		}
 		List<Deploy> deploys = this.ledger.all()
 			.stream()
 			.filter((deploy) -> deploy.finish()
