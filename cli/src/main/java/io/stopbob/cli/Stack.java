@@ -196,10 +196,20 @@ public final class Stack {
 	 */
 	public HttpResponse<String> slash(String userId, String userName, String text)
 			throws IOException, InterruptedException {
+		return slash(userId, userName, text, null);
+	}
+
+	/**
+	 * The same, with the URL where an answer that comes later is sent (Slack's
+	 * {@code response_url}).
+	 */
+	public HttpResponse<String> slash(String userId, String userName, String text, String responseUrl)
+			throws IOException, InterruptedException {
 		String body = "command=%2Fstop&team_id=T0LOCAL&channel_id=C0LOCAL&user_id="
 				+ URLEncoder.encode(userId, StandardCharsets.UTF_8) + "&user_name="
 				+ URLEncoder.encode(userName, StandardCharsets.UTF_8) + "&trigger_id=local." + System.nanoTime()
-				+ "&text=" + URLEncoder.encode(text, StandardCharsets.UTF_8);
+				+ "&text=" + URLEncoder.encode(text, StandardCharsets.UTF_8) + ((responseUrl != null)
+						? "&response_url=" + URLEncoder.encode(responseUrl, StandardCharsets.UTF_8) : "");
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url("slack-ingress", "/slack/events")))
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(HttpRequest.BodyPublishers.ofString(body));

@@ -3,6 +3,8 @@ package io.stopbob.cli;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,9 +17,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.sun.net.httpserver.HttpServer;
 import io.stopbob.cli.bench.BenchCommand;
 import io.stopbob.cli.log.DeadLetters;
 import io.stopbob.cli.log.Replay;
@@ -200,13 +205,36 @@ public final class StopCli {
 		@Parameters(arity = "1..*", description = "what follows /stop, e.g. status demo")
 		List<String> words;
 
+		/**
+		 * How long an answer read from the log may take (slack-ingress gives it 120 s).
+		 */
+		private static final Duration LATER = Duration.ofSeconds(150);
+
 		@Override
 		public Integer call() throws Exception {
-			HttpResponse<String> response = stack().slash("U0LOCALDEV", System.getProperty("user.name", "you"),
-					String.join(" ", this.words));
-			OUT.println(response.body().isEmpty() ? "(" + response.statusCode() + ", see the slack-ingress log)"
-					: unescape(field(response.body(), "text")));
-			return (response.statusCode() == 200) ? 0 : 1;
+			// Slack's response_url, here: where an answer that takes longer than the
+			// acknowledgement (older history read from the log) arrives.
+			CompletableFuture<String> later = new CompletableFuture<>();
+			HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+			server.createContext("/respond", (exchange) -> {
+				later.complete(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+				exchange.sendResponseHeaders(200, -1);
+				exchange.close();
+			});
+			server.start();
+			try {
+				HttpResponse<String> response = stack().slash("U0LOCALDEV", System.getProperty("user.name", "you"),
+						String.join(" ", this.words), "http://127.0.0.1:" + server.getAddress().getPort() + "/respond");
+				String text = response.body().isEmpty() ? "" : unescape(field(response.body(), "text"));
+				OUT.println(text.isEmpty() ? "(" + response.statusCode() + ", see the slack-ingress log)" : text);
+				if (response.statusCode() == 200 && text.startsWith(":hourglass: Reading older deploys from the log")) {
+					OUT.println(unescape(field(later.get(LATER.toSeconds(), TimeUnit.SECONDS), "text")));
+				}
+				return (response.statusCode() == 200) ? 0 : 1;
+			}
+			finally {
+				server.stop(0);
+			}
 		}
 
 	}
