@@ -40,12 +40,9 @@ public final class LogRange {
 	private final Clock clock;
 
 	public LogRange(Map<String, Object> consumerConfigs, Duration longest, Clock clock) {
-		this.configs = new HashMap<>(consumerConfigs);
-		// No group: nothing to join or commit; each read is its own.
-		this.configs.remove(ConsumerConfig.GROUP_ID_CONFIG);
-		this.configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-		this.configs.put(ConsumerConfig.CLIENT_ID_CONFIG,
-				this.configs.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, "stop") + "-range");
+		// No group: each read is its own.
+		this.configs = LogReaders.groupless(consumerConfigs,
+				consumerConfigs.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, "stop") + "-range");
 		this.longest = longest;
 		this.clock = clock;
 	}

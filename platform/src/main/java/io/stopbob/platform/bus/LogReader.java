@@ -12,7 +12,6 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
@@ -74,11 +73,8 @@ public final class LogReader {
 			Consumer<ConsumerRecord<String, SpecificRecord>> apply) {
 		this.name = name;
 		this.topics = List.copyOf(topics);
-		this.configs = new HashMap<>(consumerConfigs);
-		// No group: nothing to join, nothing committed, no group ACL; every partition.
-		this.configs.remove(ConsumerConfig.GROUP_ID_CONFIG);
-		this.configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-		this.configs.put(ConsumerConfig.CLIENT_ID_CONFIG, name + "-reader");
+		// No group: every partition, assigned by hand.
+		this.configs = LogReaders.groupless(consumerConfigs, name + "-reader");
 		this.apply = apply;
 	}
 

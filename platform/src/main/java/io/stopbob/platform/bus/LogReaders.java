@@ -1,11 +1,13 @@
 package io.stopbob.platform.bus;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.springframework.context.SmartLifecycle;
@@ -25,6 +27,19 @@ public final class LogReaders implements SmartLifecycle {
 
 	public LogReaders(Map<String, Object> consumerConfigs) {
 		this.consumerConfigs = Map.copyOf(consumerConfigs);
+	}
+
+	/**
+	 * The service's consumer settings for a consumer of no group: nothing to join, no
+	 * group ACL, nothing committed; it reads the partitions it assigns itself.
+	 * @param clientId the consumer's name in the broker's logs and metrics
+	 */
+	public static Map<String, Object> groupless(Map<String, Object> consumerConfigs, String clientId) {
+		Map<String, Object> configs = new HashMap<>(consumerConfigs);
+		configs.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		configs.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+		return configs;
 	}
 
 	/** A reader of every partition of the topics into {@code apply}, in log order. */

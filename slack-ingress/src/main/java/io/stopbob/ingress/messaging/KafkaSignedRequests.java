@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.stopbob.ingress.slack.SignedRequests;
+import io.stopbob.platform.bus.LogReaders;
 import io.stopbob.schemas.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -204,14 +205,12 @@ public class KafkaSignedRequests implements SignedRequests, SmartLifecycle {
 	}
 
 	private Consumer<String, String> newConsumer() {
-		Map<String, Object> config = new HashMap<>(this.consumers.getConfigurationProperties());
+		Map<String, Object> properties = this.consumers.getConfigurationProperties();
 		// No group: every instance reads every partition and commits nothing.
-		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		Map<String, Object> config = LogReaders.groupless(properties,
+				properties.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, "slack-ingress") + "-signed-requests");
 		config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
 		config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-		config.put(ConsumerConfig.CLIENT_ID_CONFIG,
-				config.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, "slack-ingress") + "-signed-requests");
 		return new KafkaConsumer<>(config);
 	}
 
