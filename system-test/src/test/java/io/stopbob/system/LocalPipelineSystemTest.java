@@ -21,6 +21,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -161,8 +162,9 @@ class LocalPipelineSystemTest {
 		new Replay(new Kafka(stack.stack.bootstrapServers()), System.out).redrive(deployId, false);
 
 		assertThat(awaitOutcome(deployId)).contains("\"outcome\":\"SUCCEEDED\"");
-		assertThat(stack.logOf("slack-ingress"))
-			.contains("[" + deployId + "] #deploys :tada: demo `" + good.substring(0, 7) + "` is live on staging");
+		// The outcome is on the log before the thread is told of it.
+		String live = "[" + deployId + "] #deploys :tada: demo `" + good.substring(0, 7) + "` is live on staging";
+		Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> stack.logOf("slack-ingress").contains(live));
 	}
 
 	@Test
