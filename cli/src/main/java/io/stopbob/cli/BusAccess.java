@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.stopbob.platform.bus.Snapshots;
 import io.stopbob.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -61,6 +62,9 @@ public final class BusAccess {
 				acls.add(allow(principal, ResourceType.TOPIC, topic, AclOperation.READ));
 				acls.add(allow(principal, ResourceType.TOPIC, Topics.deadLetter(topic), AclOperation.WRITE));
 			}
+			// Its own snapshots, which no other service reads.
+			acls.add(allow(principal, ResourceType.TOPIC, Snapshots.topic(service), AclOperation.WRITE));
+			acls.add(allow(principal, ResourceType.TOPIC, Snapshots.topic(service), AclOperation.READ));
 			acls.add(allow(principal, ResourceType.TOPIC, "*", AclOperation.DESCRIBE));
 			acls.add(allow(principal, ResourceType.TOPIC, "*", AclOperation.DESCRIBE_CONFIGS));
 			acls.add(new AclBinding(new ResourcePattern(ResourceType.GROUP, service, PatternType.PREFIXED),
@@ -93,6 +97,9 @@ public final class BusAccess {
 			else if (Topics.all().contains(topic)) {
 				created.configs(Map.of("retention.ms", "-1"));
 			}
+			else if (topic.endsWith(Snapshots.topic(""))) {
+				created.configs(Snapshots.topicConfigs());
+			}
 			topics.add(created);
 		}
 		if (!topics.isEmpty()) {
@@ -104,6 +111,7 @@ public final class BusAccess {
 		List<String> topics = new ArrayList<>(Topics.all());
 		Topics.all().forEach((topic) -> topics.add(Topics.deadLetter(topic)));
 		topics.add(Topics.SLACK_REQUESTS);
+		WRITES.keySet().forEach((service) -> topics.add(Snapshots.topic(service)));
 		return topics;
 	}
 

@@ -133,6 +133,17 @@ public final class Kafka {
 	}
 
 	/** Creates the topics afresh (deleting any of the same name first). */
+	/** Deletes those of the topics that exist. */
+	public void delete(Set<String> topics) throws Exception {
+		try (Admin admin = Admin.create(config())) {
+			Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+			List<String> found = topics.stream().filter(existing::contains).toList();
+			if (!found.isEmpty()) {
+				admin.deleteTopics(found).all().get(30, TimeUnit.SECONDS);
+			}
+		}
+	}
+
 	public void recreate(Set<String> topics, int partitions) throws Exception {
 		try (Admin admin = Admin.create(config())) {
 			Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);

@@ -3,6 +3,8 @@ package io.stopbob.ledger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -237,6 +239,17 @@ public final class Deploy {
 	 */
 	long sequence() {
 		return this.sequence;
+	}
+
+	/**
+	 * The events the deploy keeps (request, tag, build, last progress, finish), in that
+	 * order: applied to a new deploy, they make the same one.
+	 */
+	public List<PipelineEvent> events() {
+		return Stream.of(this.request, this.tag, this.build, this.progress, this.finish)
+			.filter(Objects::nonNull)
+			.map(PipelineEvent.class::cast)
+			.toList();
 	}
 
 	public Optional<Requested> request() {

@@ -1,14 +1,20 @@
 package io.stopbob.ledger;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import io.stopbob.platform.memory.Bounded;
@@ -116,13 +122,7 @@ public final class Ledger {
 				&& deploy.finish()
 					.filter((first) -> first.meta().eventId().equals(finished.meta().eventId()))
 					.isPresent()) {
-			Deploy succeeded = deploy;
-			this.releases.merge(deploy.target(), List.of(deploy),
-					(current, added) -> Stream.concat(current.stream(), Stream.of(succeeded))
-						.filter((each) -> each == succeeded || !each.deployId().equals(succeeded.deployId()))
-						.sorted(Comparator.comparing(Ledger::finishedAt).reversed())
-						.limit(this.limits.releasesPerTarget())
-						.toList());
+			released(deploy);
 		}
 		if (deploy.inFlight()) {
 			this.inFlight.computeIfAbsent(deploy.target(), (key) -> new ConcurrentHashMap<>())
@@ -138,6 +138,122 @@ public final class Ledger {
 			forgetBeyondTheWindow();
 		}
 		return new Applied(Optional.of(deploy), fresh);
+	}
+
+	private void released(Deploy succeeded) {
+		this.releases.merge(succeeded.target(), List.of(succeeded),
+				(current, added) -> Stream.concat(current.stream(), Stream.of(succeeded))
+					.filter((each) -> each == succeeded || !each.deployId().equals(succeeded.deployId()))
+					.sorted(Comparator.comparing(Ledger::finishedAt).reversed())
+					.limit(this.limits.releasesPerTarget())
+					.toList());
+	}
+
+	/**
+	 * What rebuilds this ledger's state of the targets {@code of} accepts: the events of
+	 * the deploys it holds (the finished in the order they finished, then the rest in the
+	 * order they were asked for), those of releases and green builds it keeps beyond
+	 * them, and when each target's newest forgotten deploy finished.
+	 */
+	public synchronized Snapshot snapshot(Predicate<Target> of) {
+		List<PipelineEvent> held = new ArrayList<>();
+		this.finished.values()
+			.stream()
+			.filter((deploy) -> of.test(deploy.target()))
+			.forEach((deploy) -> held.addAll(deploy.events()));
+		this.deploys.values()
+			.stream()
+			.filter((deploy) -> of.test(deploy.target()) && !this.finished.containsKey(deploy.deployId()))
+			.sorted(Comparator.comparingLong(Deploy::sequence))
+			.forEach((deploy) -> held.addAll(deploy.events()));
+		List<PipelineEvent> kept = new ArrayList<>();
+		Set<String> keptDeploys = new HashSet<>();
+		this.releases.forEach((target, released) -> {
+			if (of.test(target)) {
+				// The oldest first, as they were released.
+				IntStream.range(0, released.size())
+					.mapToObj((index) -> released.get(released.size() - 1 - index))
+					.filter((deploy) -> !this.deploys.containsKey(deploy.deployId())
+							&& keptDeploys.add(deploy.deployId()))
+					.forEach((deploy) -> kept.addAll(deploy.events()));
+			}
+		});
+		this.passedBuilds.forEach((target, builds) -> {
+			if (of.test(target)) {
+				builds.values()
+					.stream()
+					.filter((built) -> !this.deploys.containsKey(built.deployId())
+							&& !keptDeploys.contains(built.deployId()))
+					.forEach(kept::add);
+			}
+		});
+		Map<Target, Instant> forgotten = new HashMap<>();
+		this.forgottenUntil.forEach((target, until) -> {
+			if (of.test(target)) {
+				forgotten.put(target, until);
+			}
+		});
+		return new Snapshot(held, kept, forgotten);
+	}
+
+	/**
+	 * Applies a {@link #snapshot} read back, into a ledger {@link #clear cleared} of its
+	 * targets: the same deploys, releases, green builds and forgotten times as when it
+	 * was taken.
+	 */
+	public synchronized void restore(Snapshot snapshot) {
+		Map<String, Deploy> outside = new LinkedHashMap<>();
+		for (PipelineEvent event : snapshot.kept()) {
+			if (event instanceof PipelineEvent.Built built && !outside.containsKey(built.deployId())) {
+				// A green build of a deploy forgotten: it may still spare a rollback its
+				// CI.
+				this.passedBuilds
+					.computeIfAbsent(built.meta().target(), (key) -> Bounded.newest(this.limits.greenBuildsPerTarget()))
+					.putIfAbsent(built.sha(), built);
+				continue;
+			}
+			Target target = this.sharedTargets.computeIfAbsent(event.meta().target(), (same) -> same);
+			outside.computeIfAbsent(event.deployId(), (id) -> new Deploy(id, target))
+				.apply(event, ++this.applied, this::shared);
+		}
+		outside.values().forEach((deploy) -> {
+			deploy.build()
+				.filter((built) -> deploy.brokenLink().isEmpty())
+				.ifPresent((built) -> this.passedBuilds
+					.computeIfAbsent(deploy.target(), (key) -> Bounded.newest(this.limits.greenBuildsPerTarget()))
+					.putIfAbsent(built.sha(), built));
+			if (deploy.finish().filter((end) -> end.outcome() == PipelineEvent.Outcome.SUCCEEDED).isPresent()) {
+				released(deploy);
+			}
+		});
+		snapshot.held().forEach(this::apply);
+		snapshot.forgottenUntil()
+			.forEach((target, until) -> this.forgottenUntil.merge(
+					this.sharedTargets.computeIfAbsent(target, (same) -> same), until,
+					(current, candidate) -> candidate.isAfter(current) ? candidate : current));
+	}
+
+	/**
+	 * Forgets everything of the targets {@code of} accepts, before they are restored or
+	 * replayed: what is held of them may be behind.
+	 */
+	public synchronized void clear(Predicate<Target> of) {
+		this.deploys.values().removeIf((deploy) -> of.test(deploy.target()));
+		this.finished.values().removeIf((deploy) -> of.test(deploy.target()));
+		this.releases.keySet().removeIf(of);
+		this.passedBuilds.keySet().removeIf(of);
+		this.inFlight.keySet().removeIf(of);
+		this.forgottenUntil.keySet().removeIf(of);
+	}
+
+	/**
+	 * What rebuilds a ledger's state of some targets.
+	 *
+	 * @param held events of the deploys it holds, in the order to apply them
+	 * @param kept events of releases and green builds it keeps beyond those
+	 * @param forgottenUntil per target, when its newest forgotten deploy finished
+	 */
+	public record Snapshot(List<PipelineEvent> held, List<PipelineEvent> kept, Map<Target, Instant> forgottenUntil) {
 	}
 
 	/** One copy of a value many finished deploys repeat (null stays null). */

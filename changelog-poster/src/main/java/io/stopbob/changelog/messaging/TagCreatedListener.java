@@ -55,6 +55,15 @@ class TagCreatedListener extends RestoringListener {
 		receive(record);
 	}
 
+	/**
+	 * Snapshots hold no state here, only where to read on from: a tag before them was
+	 * posted (its work committed), and one after them is looked for before it is posted.
+	 */
+	@Override
+	protected boolean keepsSnapshots() {
+		return true;
+	}
+
 	@Override
 	protected void apply(SpecificRecord event, Mode mode) {
 		if (mode == Mode.REPLAY) {

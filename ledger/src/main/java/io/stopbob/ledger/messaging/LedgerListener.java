@@ -1,13 +1,18 @@
 package io.stopbob.ledger.messaging;
 
 import java.time.Instant;
+import java.util.function.Predicate;
+
+import io.stopbob.events.TargetOperation;
 
 import io.stopbob.ledger.Deploy;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.PipelineEvent;
+import io.stopbob.ledger.operations.Board;
 import io.stopbob.platform.bus.BusListeners;
 import io.stopbob.platform.bus.PartitionRestore.Mode;
 import io.stopbob.platform.bus.RestoringListener;
+import io.stopbob.platform.bus.Snapshots;
 import io.stopbob.platform.bus.UnchainedEventException;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -21,14 +26,47 @@ public abstract class LedgerListener extends RestoringListener {
 
 	protected final Ledger ledger;
 
+	/** The board of target operations, where the service follows them; else null. */
+	private final Board board;
+
 	protected LedgerListener(Ledger ledger, BusListeners bus) {
+		this(ledger, null, bus);
+	}
+
+	protected LedgerListener(Ledger ledger, Board board, BusListeners bus) {
 		super(bus);
 		this.ledger = ledger;
+		this.board = board;
+	}
+
+	@Override
+	protected boolean keepsSnapshots() {
+		return true;
+	}
+
+	@Override
+	protected Snapshots.State snapshot(Predicate<String> ofPartition) {
+		return SnapshotMapping.take(this.ledger, this.board, ofPartition);
+	}
+
+	@Override
+	protected void restore(Snapshots.State state) {
+		SnapshotMapping.restore(state, this.ledger, this.board);
+	}
+
+	@Override
+	protected void clear(Predicate<String> ofPartition) {
+		SnapshotMapping.clear(this.ledger, this.board, ofPartition);
 	}
 
 	@Override
 	protected void apply(SpecificRecord event, Mode mode) {
-		this.ledger.apply(EventMapping.toDomain(event));
+		if (event instanceof TargetOperation operation && this.board != null) {
+			this.board.apply(OperationMapping.toDomain(operation));
+		}
+		else {
+			this.ledger.apply(EventMapping.toDomain(event));
+		}
 	}
 
 	@Override

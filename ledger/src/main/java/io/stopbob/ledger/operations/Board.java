@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import io.stopbob.ledger.PipelineEvent.Person;
 import io.stopbob.ledger.Target;
@@ -37,7 +37,15 @@ public final class Board {
 
 	private final Limits limits;
 
-	private final Set<String> seen;
+	/** Ids of the newest operations and settings applied, with their key. */
+	private final Map<String, String> seen;
+
+	/**
+	 * The operations that make the state now (a lock's setting, a queued request, an
+	 * approval asked for and its decision), by event id in the order applied: what a
+	 * snapshot holds.
+	 */
+	private final Map<String, Operation> standing = new LinkedHashMap<>();
 
 	/** Decided approvals, the oldest first: beyond the limit they are forgotten. */
 	private final ArrayDeque<String> decided = new ArrayDeque<>();
@@ -56,53 +64,117 @@ public final class Board {
 
 	public Board(Limits limits) {
 		this.limits = limits;
-		this.seen = Bounded.newestOf(limits.idsRemembered());
+		this.seen = Bounded.newest(limits.idsRemembered());
 	}
 
 	/** Applies the operation; false, changing nothing, when it was applied before. */
 	public synchronized boolean apply(Operation operation) {
-		if (!this.seen.add(operation.meta().eventId())) {
+		Target target = operation.meta().target();
+		if (this.seen.putIfAbsent(operation.meta().eventId(), target.toString()) != null) {
 			return false;
 		}
-		Target target = operation.meta().target();
 		String id = operation.meta().deployId();
 		Instant at = operation.meta().occurredAt();
 		if (operation.change() instanceof LockSet set) {
-			this.locks.put(target, new Lock(id, operation.actor(), set.reason(), at, set.until(), set.automatic()));
+			Lock replaced = this.locks.put(target, new Lock(id, operation.actor(), set.reason(), at, set.until(),
+					set.automatic(), eventId(operation)));
+			if (replaced != null) {
+				this.standing.remove(replaced.eventId());
+			}
+			this.standing.put(operation.meta().eventId(), operation);
 		}
 		else if (operation.change() instanceof LockReleased) {
-			this.locks.remove(target);
+			Lock released = this.locks.remove(target);
+			if (released != null) {
+				this.standing.remove(released.eventId());
+			}
 		}
 		else if (operation.change() instanceof Queued queued) {
-			this.queues.computeIfAbsent(target, (key) -> new LinkedHashMap<>())
-				.putIfAbsent(id, new Held(id, target, operation.actor(), queued.request(), at));
+			if (this.queues.computeIfAbsent(target, (key) -> new LinkedHashMap<>())
+				.putIfAbsent(id,
+						new Held(id, target, operation.actor(), queued.request(), at, eventId(operation))) == null) {
+				this.standing.put(operation.meta().eventId(), operation);
+			}
 		}
 		else if (operation.change() instanceof QueueLeft) {
 			LinkedHashMap<String, Held> queue = this.queues.get(target);
-			if (queue != null) {
-				queue.remove(id);
+			Held left = (queue != null) ? queue.remove(id) : null;
+			if (left != null) {
+				this.standing.remove(left.eventId());
 			}
 		}
 		else if (operation.change() instanceof AwaitingApproval awaiting) {
-			this.approvals.putIfAbsent(id,
-					new Approval(new Held(id, target, operation.actor(), awaiting.request(), at), null, null, null));
+			if (this.approvals.putIfAbsent(id,
+					new Approval(new Held(id, target, operation.actor(), awaiting.request(), at, eventId(operation)),
+							null, null, null, null)) == null) {
+				this.standing.put(operation.meta().eventId(), operation);
+			}
 		}
 		else if (operation.change() instanceof ApprovalDecided decision) {
 			Approval approval = this.approvals.get(id);
 			if (approval != null && approval.pending()) {
-				this.approvals.put(id, new Approval(approval.held(), decision.decision(), operation.actor(), at));
+				this.approvals.put(id,
+						new Approval(approval.held(), decision.decision(), operation.actor(), at, eventId(operation)));
+				this.standing.put(operation.meta().eventId(), operation);
 				this.decided.addLast(id);
 				while (this.decided.size() > this.limits.decidedApprovals()) {
-					this.approvals.remove(this.decided.removeFirst());
+					Approval forgotten = this.approvals.remove(this.decided.removeFirst());
+					if (forgotten != null) {
+						this.standing.remove(forgotten.held().eventId());
+						this.standing.remove(forgotten.decisionEventId());
+					}
 				}
 			}
 		}
 		return true;
 	}
 
+	private static String eventId(Operation operation) {
+		return operation.meta().eventId();
+	}
+
+	/**
+	 * What rebuilds the board's state of the keys {@code of} accepts (targets, and people
+	 * by their user id): the operations that stand, in the order they were applied, and
+	 * the settings.
+	 */
+	public synchronized Snapshot snapshot(Predicate<String> of) {
+		List<Operation> operations = this.standing.values()
+			.stream()
+			.filter((operation) -> of.test(operation.meta().target().toString()))
+			.toList();
+		List<Preference> settings = this.preferences.values()
+			.stream()
+			.filter((preference) -> of.test(preference.userId()))
+			.toList();
+		return new Snapshot(operations, settings);
+	}
+
+	/**
+	 * Applies a {@link #snapshot} read back, into a board {@link #clear cleared} of it.
+	 */
+	public synchronized void restore(Snapshot snapshot) {
+		snapshot.operations().forEach(this::apply);
+		snapshot.preferences().forEach(this::apply);
+	}
+
+	/**
+	 * Forgets everything of the keys {@code of} accepts, before they are restored or
+	 * replayed: what is held of them may be behind.
+	 */
+	public synchronized void clear(Predicate<String> of) {
+		this.seen.values().removeIf(of);
+		this.standing.values().removeIf((operation) -> of.test(operation.meta().target().toString()));
+		this.locks.keySet().removeIf((target) -> of.test(target.toString()));
+		this.queues.keySet().removeIf((target) -> of.test(target.toString()));
+		this.approvals.values().removeIf((approval) -> of.test(approval.held().target().toString()));
+		this.decided.removeIf((id) -> !this.approvals.containsKey(id));
+		this.preferences.keySet().removeIf(of);
+	}
+
 	/** Applies the setting unless a newer one is known. */
 	public synchronized boolean apply(Preference preference) {
-		if (!this.seen.add(preference.eventId())) {
+		if (this.seen.putIfAbsent(preference.eventId(), preference.userId()) != null) {
 			return false;
 		}
 		this.preferences.merge(preference.userId(), preference,
@@ -181,16 +253,38 @@ public final class Board {
 
 	}
 
-	/** A lock: who set it, when, why, and until when. */
-	public record Lock(String id, Person by, String reason, Instant since, Instant until, boolean automatic) {
+	/**
+	 * What rebuilds a board's state of some keys.
+	 *
+	 * @param operations the operations that stand, in the order to apply them
+	 * @param preferences people's settings
+	 */
+	public record Snapshot(List<Operation> operations, List<Preference> preferences) {
 	}
 
-	/** A request held on the board: queued, or awaiting approval. */
-	public record Held(String id, Target target, Person requester, HeldRequest request, Instant since) {
+	/**
+	 * A lock: who set it, when, why, and until when.
+	 *
+	 * @param eventId the operation that set it
+	 */
+	public record Lock(String id, Person by, String reason, Instant since, Instant until, boolean automatic,
+			String eventId) {
 	}
 
-	/** A request for a second person, and its decision once there is one. */
-	public record Approval(Held held, Decision decision, Person decidedBy, Instant decidedAt) {
+	/**
+	 * A request held on the board: queued, or awaiting approval.
+	 *
+	 * @param eventId the operation that held it
+	 */
+	public record Held(String id, Target target, Person requester, HeldRequest request, Instant since, String eventId) {
+	}
+
+	/**
+	 * A request for a second person, and its decision once there is one.
+	 *
+	 * @param decisionEventId the operation that decided it
+	 */
+	public record Approval(Held held, Decision decision, Person decidedBy, Instant decidedAt, String decisionEventId) {
 
 		public boolean pending() {
 			return this.decision == null;

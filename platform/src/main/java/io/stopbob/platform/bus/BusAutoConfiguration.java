@@ -98,6 +98,25 @@ public class BusAutoConfiguration {
 		return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
 	}
 
+	/**
+	 * The service's snapshots: compacted, of the newest per partition; one may be larger
+	 * than the broker's default record limit.
+	 */
+	@Bean
+	KafkaAdmin.NewTopics snapshotTopic(BusProperties properties,
+			@Value("${spring.application.name:stop}") String service) {
+		return new KafkaAdmin.NewTopics(
+				new NewTopic(Snapshots.topic(service), Optional.of(properties.partitions()), properties.replicas())
+					.configs(Snapshots.topicConfigs()));
+	}
+
+	@Bean(destroyMethod = "close")
+	Snapshots snapshots(ConsumerFactory<?, ?> consumers, ProducerFactory<?, ?> producers, BusProperties properties,
+			@Value("${spring.application.name:stop}") String service) {
+		return new Snapshots(service, consumers.getConfigurationProperties(), producers.getConfigurationProperties(),
+				properties.snapshotEvery());
+	}
+
 	@Bean
 	DeadLetters deadLetters(ProducerFactory<Object, Object> producerFactory,
 			KafkaTemplate<String, SpecificRecord> events, BusProperties properties) {
@@ -137,8 +156,8 @@ public class BusAutoConfiguration {
 	}
 
 	@Bean
-	LogReaders logReaders(ConsumerFactory<?, ?> consumers) {
-		return new LogReaders(consumers.getConfigurationProperties());
+	LogReaders logReaders(ConsumerFactory<?, ?> consumers, Snapshots snapshots) {
+		return new LogReaders(consumers.getConfigurationProperties(), snapshots);
 	}
 
 	/** History older than a service holds, read from the log when asked for. */
@@ -149,8 +168,8 @@ public class BusAutoConfiguration {
 
 	@Bean
 	BusListeners busListeners(Lanes lanes, DeadLetters deadLetters, ObjectProvider<Catalog> catalog,
-			BusProperties properties, LogReaders readers) {
-		return new BusListeners(lanes, deadLetters, catalog, properties.lanes().maxPending(), readers);
+			BusProperties properties, LogReaders readers, Snapshots snapshots) {
+		return new BusListeners(lanes, deadLetters, catalog, properties.lanes().maxPending(), readers, snapshots);
 	}
 
 	private static String rootCause(Throwable ex) {

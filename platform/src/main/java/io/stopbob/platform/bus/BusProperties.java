@@ -17,10 +17,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param lanes how the work of each record runs, per target, and waits out outages
  * @param longestRangeRead the longest one on-demand read of older history may take before
  * it is refused (a person waits for it)
+ * @param snapshotEvery records read in a partition after which the service's state of it
+ * is snapshotted ({@link Snapshots}): a restart reads about this many per partition, not
+ * the whole log; 0 turns snapshots off
  */
 @ConfigurationProperties("stop.bus")
 public record BusProperties(@DefaultValue("6") int partitions, @DefaultValue("-1") short replicationFactor,
-		@DefaultValue Retry retry, @DefaultValue Lanes lanes, @DefaultValue("120s") Duration longestRangeRead) {
+		@DefaultValue Retry retry, @DefaultValue Lanes lanes, @DefaultValue("120s") Duration longestRangeRead,
+		@DefaultValue("10000") int snapshotEvery) {
 
 	public Optional<Short> replicas() {
 		return (this.replicationFactor > 0) ? Optional.of(this.replicationFactor) : Optional.empty();

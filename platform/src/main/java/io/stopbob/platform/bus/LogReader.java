@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * be decoded or applied is skipped here (logged): it is the owner's to dead-letter.
  * Records waiting for the reader are bounded by the group consumer's
  * {@code stop.bus.lanes.max-pending} per partition, since they hold its commits.
+ * <p>
+ * Each partition starts from its newest snapshot ({@link Snapshots}) where one fits
+ * within the log, and the reader writes the snapshots of the partitions its instance owns
+ * every {@code stop.bus.snapshot-every} records.
  */
 public final class LogReader {
 
@@ -69,13 +73,29 @@ public final class LogReader {
 
 	private Thread thread;
 
+	private final Snapshots snapshots;
+
+	private final Snapshots.Snapshotted snapshotted;
+
+	/** Partitions per topic; reader thread. */
+	private int partitionCount;
+
+	/**
+	 * Per partition number, the sum of its topics' offsets at the last snapshot (or the
+	 * restore); reader thread, one entry per partition.
+	 */
+	private final Map<Integer, Long> snapshotAt = new HashMap<>();
+
 	LogReader(String name, List<String> topics, Map<String, Object> consumerConfigs,
-			Consumer<ConsumerRecord<String, SpecificRecord>> apply) {
+			Consumer<ConsumerRecord<String, SpecificRecord>> apply, Snapshots snapshots,
+			Snapshots.Snapshotted snapshotted) {
 		this.name = name;
 		this.topics = List.copyOf(topics);
 		// No group: every partition, assigned by hand.
 		this.configs = LogReaders.groupless(consumerConfigs, name + "-reader");
 		this.apply = apply;
+		this.snapshots = snapshots;
+		this.snapshotted = snapshotted;
 	}
 
 	/** True once every partition was read up to where it ended at start. */
@@ -188,13 +208,83 @@ public final class LogReader {
 			}
 			infos.forEach((info) -> partitions.add(new TopicPartition(topic, info.partition())));
 		}
+		this.partitionCount = reader.partitionsFor(this.topics.get(0)).size();
 		reader.assign(partitions);
-		reader.seekToBeginning(partitions);
 		Map<TopicPartition, Long> endOffsets = reader.endOffsets(partitions);
-		partitions.forEach((partition) -> this.applied.put(partition, 0L));
+		Map<TopicPartition, Long> starts = restore(reader, partitions, endOffsets);
+		List<TopicPartition> fromTheBeginning = partitions.stream()
+			.filter((partition) -> !starts.containsKey(partition))
+			.toList();
+		starts.forEach(reader::seek);
+		if (!fromTheBeginning.isEmpty()) {
+			reader.seekToBeginning(fromTheBeginning);
+		}
+		partitions.forEach((partition) -> this.applied.put(partition, starts.getOrDefault(partition, 0L)));
 		this.ends.putAll(endOffsets);
-		log.info("{} reader: reading {} partitions of {} from the beginning", this.name, partitions.size(),
-				this.topics);
+		log.info("{} reader: reading {} partitions of {}, {} of them from a snapshot", this.name, partitions.size(),
+				this.topics, starts.size());
+	}
+
+	/**
+	 * Restores each partition number from its newest snapshot, where it fits within the
+	 * log as it is now. Returns where to read on from.
+	 */
+	private Map<TopicPartition, Long> restore(KafkaConsumer<String, SpecificRecord> reader,
+			List<TopicPartition> partitions, Map<TopicPartition, Long> ends) {
+		Map<TopicPartition, Long> starts = new HashMap<>();
+		if (this.snapshotted == null || !this.snapshots.enabled()) {
+			return starts;
+		}
+		Map<Integer, Map<TopicPartition, Long>> byNumber = new TreeMap<>();
+		partitions.forEach((partition) -> byNumber.computeIfAbsent(partition.partition(), (key) -> new HashMap<>())
+			.put(partition, ends.get(partition)));
+		Map<Integer, Snapshots.Taken> found = this.snapshots.read(byNumber.keySet());
+		Map<TopicPartition, Long> beginnings = found.isEmpty() ? Map.of() : reader.beginningOffsets(partitions);
+		byNumber.forEach((number, limits) -> {
+			Snapshots.Taken taken = found.get(number);
+			Map<TopicPartition, Long> fit = (taken != null) ? taken.startsWithin(limits).orElse(null) : null;
+			if (fit != null) {
+				this.snapshotted.restore(taken.state());
+				// Never before the log's start: a position off the log resets to its end.
+				fit.replaceAll((partition, start) -> Math.max(start, beginnings.getOrDefault(partition, 0L)));
+				starts.putAll(fit);
+			}
+			else if (taken != null) {
+				log.info("{} reader: the snapshot of partition {} is past the log ({}): replayed", this.name, number,
+						taken.offsets());
+			}
+			this.snapshotAt.put(number, (fit != null) ? fit.values().stream().mapToLong(Long::longValue).sum() : 0L);
+		});
+		return starts;
+	}
+
+	/**
+	 * Writes the snapshot of each partition this instance keeps that has read
+	 * {@code stop.bus.snapshot-every} records since its last.
+	 */
+	private void snapshotWhereDue() {
+		if (this.snapshotted == null || !this.snapshots.enabled() || !this.caughtUp) {
+			return;
+		}
+		for (int number = 0; number < this.partitionCount; number++) {
+			if (!this.snapshotted.keeps(number)) {
+				continue;
+			}
+			Map<String, Long> offsets = new HashMap<>();
+			long read = 0;
+			for (String topic : this.topics) {
+				long position = this.applied.getOrDefault(new TopicPartition(topic, number), 0L);
+				offsets.put(topic, position);
+				read += position;
+			}
+			if (read - this.snapshotAt.getOrDefault(number, 0L) >= this.snapshots.every()) {
+				int partition = number;
+				int count = this.partitionCount;
+				this.snapshots.write(number, offsets,
+						this.snapshotted.snapshot((key) -> RestoringListener.partitionOf(key, count) == partition));
+				this.snapshotAt.put(number, read);
+			}
+		}
 	}
 
 	private void applyOne(ConsumerRecord<String, SpecificRecord> record) {
@@ -224,6 +314,7 @@ public final class LogReader {
 			this.caughtUp = true;
 			log.info("{} reader: caught up with {} partitions", this.name, this.ends.size());
 		}
+		snapshotWhereDue();
 		synchronized (this.waiting) {
 			this.waiting.forEach((partition, queue) -> {
 				while (!queue.isEmpty() && passed(partition, queue.peek().offset())) {

@@ -25,8 +25,11 @@ public final class LogReaders implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	public LogReaders(Map<String, Object> consumerConfigs) {
+	private final Snapshots snapshots;
+
+	public LogReaders(Map<String, Object> consumerConfigs, Snapshots snapshots) {
 		this.consumerConfigs = Map.copyOf(consumerConfigs);
+		this.snapshots = snapshots;
 	}
 
 	/**
@@ -42,9 +45,14 @@ public final class LogReaders implements SmartLifecycle {
 		return configs;
 	}
 
-	/** A reader of every partition of the topics into {@code apply}, in log order. */
-	public LogReader create(String name, List<String> topics, Consumer<ConsumerRecord<String, SpecificRecord>> apply) {
-		LogReader reader = new LogReader(name, topics, this.consumerConfigs, apply);
+	/**
+	 * A reader of every partition of the topics into {@code apply}, in log order, that
+	 * starts each partition from its newest snapshot and writes those {@code snapshotted}
+	 * keeps.
+	 */
+	public LogReader create(String name, List<String> topics, Consumer<ConsumerRecord<String, SpecificRecord>> apply,
+			Snapshots.Snapshotted snapshotted) {
+		LogReader reader = new LogReader(name, topics, this.consumerConfigs, apply, this.snapshots, snapshotted);
 		this.readers.add(reader);
 		if (this.running) {
 			reader.start();

@@ -2,6 +2,7 @@ package io.stopbob.platform.bus;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -73,10 +74,33 @@ public final class PartitionRestore {
 	 */
 	public void assigned(Map<TopicPartition, Long> positions, Map<TopicPartition, Long> ends,
 			ConsumerSeekCallback callback) {
+		assigned(positions, ends, callback, Map.of());
+	}
+
+	/**
+	 * As {@link #assigned(Map, Map, ConsumerSeekCallback)}, but the partitions in
+	 * {@code starts} (restored from a snapshot, at or before their position) are read
+	 * from there rather than from the beginning.
+	 */
+	public void assigned(Map<TopicPartition, Long> positions, Map<TopicPartition, Long> ends,
+			ConsumerSeekCallback callback, Map<TopicPartition, Long> starts) {
 		positions.forEach((partition, position) -> this.partitions.put(partition,
 				new Partition(position, Math.max(position, ends.getOrDefault(partition, position)))));
 		if (callback != null) {
-			callback.seekToBeginning(positions.keySet());
+			Set<TopicPartition> fromTheBeginning = new HashSet<>();
+			positions.keySet().forEach((partition) -> {
+				Long start = starts.get(partition);
+				if (start != null) {
+					callback.seek(partition.topic(), partition.partition(), start);
+				}
+				else {
+					fromTheBeginning.add(partition);
+				}
+			});
+			if (!fromTheBeginning.isEmpty()) {
+				// Never with none: the consumer reads that as all of them.
+				callback.seekToBeginning(fromTheBeginning);
+			}
 		}
 		this.assigned = true;
 	}
@@ -153,6 +177,15 @@ public final class PartitionRestore {
 	 */
 	public Set<Integer> assignedNumbers() {
 		return this.partitions.keySet().stream().map(TopicPartition::partition).collect(Collectors.toSet());
+	}
+
+	/**
+	 * Whether the partition, read up to {@code position}, is replayed and committed
+	 * there: no work of it is pending.
+	 */
+	public boolean settled(TopicPartition partition, long position) {
+		Partition given = this.partitions.get(partition);
+		return given != null && given.replayed && given.committed >= position && given.committable() >= position;
 	}
 
 	/** Whether this partition has been read up to its end mark. */

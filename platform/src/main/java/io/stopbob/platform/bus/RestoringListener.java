@@ -1,12 +1,16 @@
 package io.stopbob.platform.bus;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import io.stopbob.platform.bus.PartitionRestore.Mode;
@@ -56,6 +60,13 @@ import org.springframework.kafka.listener.RecordInterceptor;
  * consumer starts where the group committed, does the work of its own partitions only,
  * and hands a record's work on once the reader has applied it. A partition that moves to
  * this instance needs no replay then: its state is here already.
+ * <p>
+ * A listener that {@link #keepsSnapshots keeps snapshots} writes its state of each
+ * partition to {@link Snapshots} every {@code stop.bus.snapshot-every} records, on the
+ * thread that applies them, between polls, and only at offsets the group has committed
+ * with no work pending (so a restore never skips work that was not done). On assignment
+ * the partition's state is cleared and restored from its newest snapshot, and the
+ * partition read on from there; without a snapshot that fits, from the beginning.
  */
 public abstract class RestoringListener implements ConsumerSeekAware, RecordInterceptor<String, SpecificRecord>,
 		ContainerPostProcessor<String, SpecificRecord, AbstractMessageListenerContainer<String, SpecificRecord>> {
@@ -100,6 +111,12 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 	/** Work runs (the assignment is replayed); consumer thread only. */
 	private boolean working;
 
+	/**
+	 * Per partition number, the sum of its topics' offsets at the last snapshot (or the
+	 * restore); consumer thread only, one entry per assigned partition.
+	 */
+	private final Map<Integer, Long> snapshotAt = new HashMap<>();
+
 	protected RestoringListener(BusListeners bus) {
 		this.bus = bus;
 		this.reader = null;
@@ -111,7 +128,24 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 	 */
 	protected RestoringListener(BusListeners bus, String name, List<String> topics) {
 		this.bus = bus;
-		this.reader = bus.readers().create(name, topics, this::read);
+		this.reader = bus.readers().create(name, topics, this::read, new Snapshots.Snapshotted() {
+
+			@Override
+			public boolean keeps(int partition) {
+				return keepsSnapshots() && RestoringListener.this.restore.assignedNumbers().contains(partition);
+			}
+
+			@Override
+			public Snapshots.State snapshot(Predicate<String> ofPartition) {
+				return RestoringListener.this.snapshot(ofPartition);
+			}
+
+			@Override
+			public void restore(Snapshots.State state) {
+				RestoringListener.this.restore(state);
+			}
+
+		});
 	}
 
 	/** A record from the reader: history until it has caught up. Reader thread. */
@@ -134,6 +168,38 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 
 	/** State only: the record's event into this service's projections, in log order. */
 	protected abstract void apply(SpecificRecord event, Mode mode);
+
+	/**
+	 * Whether this listener's state is snapshotted ({@link #snapshot}, {@link #restore},
+	 * {@link #clear}); without, every assignment replays its partitions from the
+	 * beginning.
+	 */
+	protected boolean keepsSnapshots() {
+		return false;
+	}
+
+	/**
+	 * What rebuilds this listener's state of the keys {@code ofPartition} accepts
+	 * (targets, people), for a snapshot. Called on the thread that applies records,
+	 * between them.
+	 */
+	protected Snapshots.State snapshot(Predicate<String> ofPartition) {
+		return Snapshots.State.EMPTY;
+	}
+
+	/**
+	 * Applies a snapshot read back, into state {@link #clear cleared} of its partition.
+	 */
+	protected void restore(Snapshots.State state) {
+	}
+
+	/**
+	 * Forgets the state of the keys {@code ofPartition} accepts: the partition is about
+	 * to be restored or replayed, and what is held of it may be behind (another instance
+	 * owned it meanwhile), so nothing old is applied onto newer state.
+	 */
+	protected void clear(Predicate<String> ofPartition) {
+	}
 
 	/** Whether the event asks this service for work; false needs no lane. */
 	protected boolean actsOn(SpecificRecord event) {
@@ -187,7 +253,11 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 	 * (they have the same partition count).
 	 */
 	private int partitionOf(String key) {
-		return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % this.partitionCount;
+		return partitionOf(key, this.partitionCount);
+	}
+
+	static int partitionOf(String key, int partitions) {
+		return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
 	}
 
 	/** Whether the app is in the catalog: work for a removed app is history only. */
@@ -268,6 +338,9 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 		if (replayed && !this.working) {
 			startWork();
 		}
+		if (this.working && this.reader == null) {
+			snapshotWhereDue(consumer);
+		}
 		pauseWhereBehind();
 	}
 
@@ -280,7 +353,8 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 			this.partitionCount = this.consumer.partitionsFor(assignments.keySet().iterator().next().topic()).size();
 		}
 		// With a reader the state is here already: start where the group committed.
-		this.restore.assigned(assignments, ends, (this.reader == null) ? callback : null);
+		Map<TopicPartition, Long> starts = (this.reader == null) ? restoreState(assignments) : Map.of();
+		this.restore.assigned(assignments, ends, (this.reader == null) ? callback : null, starts);
 		this.working = false;
 		log.info((this.reader == null) ? "replaying {} partitions before acting: {}" : "given {} partitions: {}",
 				assignments.size(), this.restore.progress());
@@ -312,7 +386,87 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 			}
 		}
 		this.takenAt = -1;
+		numbers.forEach(this.snapshotAt::remove);
 		onGivenUp();
+	}
+
+	/**
+	 * Clears the state of each assigned partition and restores it from its newest
+	 * snapshot, if one fits: one at or before what the group committed (the work of
+	 * records after that may not be done, so they must be read again).
+	 * @return where to read on from, per restored topic partition; the rest from the
+	 * beginning
+	 */
+	private Map<TopicPartition, Long> restoreState(Map<TopicPartition, Long> assignments) {
+		Map<Integer, Map<TopicPartition, Long>> byNumber = new TreeMap<>();
+		assignments
+			.forEach((partition, position) -> byNumber.computeIfAbsent(partition.partition(), (key) -> new HashMap<>())
+				.put(partition, position));
+		Snapshots snapshots = this.bus.snapshots();
+		boolean snapshotted = keepsSnapshots() && snapshots.enabled() && this.consumer != null
+				&& this.partitionCount > 0;
+		Map<Integer, Snapshots.Taken> found = snapshotted ? snapshots.read(byNumber.keySet()) : Map.of();
+		Map<TopicPartition, Long> beginnings = found.isEmpty() ? Map.of()
+				: this.consumer.beginningOffsets(assignments.keySet());
+		Map<TopicPartition, Long> starts = new HashMap<>();
+		byNumber.forEach((number, positions) -> {
+			int partitions = this.partitionCount;
+			clear((key) -> partitions > 0 && partitionOf(key, partitions) == number);
+			Snapshots.Taken taken = found.get(number);
+			Map<TopicPartition, Long> fit = (taken != null) ? taken.startsWithin(positions).orElse(null) : null;
+			if (fit != null) {
+				restore(taken.state());
+				// Never before the log's start: a position off the log resets to its end.
+				fit.replaceAll((partition, start) -> Math.max(start, beginnings.getOrDefault(partition, 0L)));
+				starts.putAll(fit);
+				log.info("partition {} restored from its snapshot of {} ({} events), read on from {}", number,
+						taken.takenAt(), taken.state().held().size() + taken.state().kept().size(), fit);
+			}
+			else if (taken != null) {
+				log.info("the snapshot of partition {} is past what the group committed ({} beyond {}): replayed",
+						number, taken.offsets(), positions);
+			}
+			this.snapshotAt.put(number, fit != null ? fit.values().stream().mapToLong(Long::longValue).sum() : 0L);
+		});
+		return starts;
+	}
+
+	/**
+	 * Writes the snapshot of each partition that has read {@code stop.bus.snapshot-every}
+	 * records since its last, where the group committed everything read and no work is
+	 * pending: the state then covers exactly the records before the offsets it gives.
+	 */
+	private void snapshotWhereDue(Consumer<?, ?> consumer) {
+		Snapshots snapshots = this.bus.snapshots();
+		if (!keepsSnapshots() || !snapshots.enabled() || this.partitionCount == 0) {
+			return;
+		}
+		Map<Integer, List<TopicPartition>> byNumber = this.restore.assigned()
+			.stream()
+			.collect(Collectors.groupingBy(TopicPartition::partition));
+		byNumber.forEach((number, partitions) -> {
+			Map<String, Long> offsets = new HashMap<>();
+			long read = 0;
+			for (TopicPartition partition : partitions) {
+				long position;
+				try {
+					position = consumer.position(partition, Duration.ZERO);
+				}
+				catch (RuntimeException ex) {
+					return;
+				}
+				if (!this.restore.settled(partition, position)) {
+					return;
+				}
+				offsets.put(partition.topic(), position);
+				read += position;
+			}
+			if (read - this.snapshotAt.getOrDefault(number, 0L) >= snapshots.every()) {
+				int count = this.partitionCount;
+				snapshots.write(number, offsets, snapshot((key) -> partitionOf(key, count) == number));
+				this.snapshotAt.put(number, read);
+			}
+		});
 	}
 
 	private void startWork() {

@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(properties = { "stop.catalog.location=classpath:test-catalog.yml", "stop.bus.partitions=2",
 		"stop.bus.retry.backoff=50ms", "stop.bus.lanes.first-wait=20ms", "stop.bus.lanes.max-wait=200ms",
-		"spring.application.name=bus-test" })
+		"spring.application.name=bus-test", "stop.bus.snapshot-every=1" })
 abstract class BusContract {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
@@ -67,6 +67,9 @@ abstract class BusContract {
 
 	@Autowired
 	private KafkaListenerEndpointRegistry listeners;
+
+	@Autowired
+	private Snapshots snapshots;
 
 	private TopicProbe deadLetters;
 
@@ -237,6 +240,83 @@ abstract class BusContract {
 			.atMost(WAIT)
 			.untilAsserted(() -> assertThat(this.working.done).contains("d-while-down-1 uncertain",
 					"d-while-down-2 uncertain"));
+	}
+
+	@Test
+	void aRestartStartsFromTheSnapshotsAndWithoutThemRebuildsTheSameState() throws Exception {
+		for (int deploy = 1; deploy <= 6; deploy++) {
+			this.publisher.publish(built("d-snapshot-" + deploy, (deploy % 2 == 0) ? "staging" : "production"));
+		}
+		Awaitility.await()
+			.atMost(WAIT)
+			.until(() -> this.working.done.stream().filter((done) -> done.startsWith("d-snapshot-")).count() == 6);
+		Set<TopicPartition> partitions = Set.of(new TopicPartition(Topics.BUILD_PASSED, 0),
+				new TopicPartition(Topics.BUILD_PASSED, 1));
+		Map<TopicPartition, Long> ends;
+		try (AdminClient admin = AdminClient
+			.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+			ends = admin
+				.listOffsets(partitions.stream()
+					.collect(java.util.stream.Collectors.toMap((partition) -> partition,
+							(partition) -> org.apache.kafka.clients.admin.OffsetSpec.latest())))
+				.all()
+				.get()
+				.entrySet()
+				.stream()
+				.collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, (entry) -> entry.getValue().offset()));
+		}
+		// Written once each partition's work is done and committed: they cover it all.
+		Awaitility.await()
+			.atMost(WAIT)
+			.until(() -> this.snapshots.read(Set.of(0, 1))
+				.values()
+				.stream()
+				.filter((taken) -> taken.offsets()
+					.get(Topics.BUILD_PASSED)
+					.equals(ends.get(new TopicPartition(Topics.BUILD_PASSED, taken.partition()))))
+				.count() == 2);
+		Map<String, Object> before = Map.copyOf(this.working.builds);
+		MessageListenerContainer container = this.listeners.getListenerContainer("working-test");
+		try {
+			restartFromSnapshotsThenWithout(container, before, ends);
+		}
+		finally {
+			if (!container.isRunning()) {
+				container.start();
+			}
+		}
+	}
+
+	private void restartFromSnapshotsThenWithout(MessageListenerContainer container, Map<String, Object> before,
+			Map<TopicPartition, Long> ends) throws Exception {
+		container.stop();
+		this.working.replayed.set(0);
+		this.working.done.clear();
+		container.start();
+		Awaitility.await().atMost(WAIT).until(this.working::caughtUp);
+
+		assertThat(this.working.builds).isEqualTo(before);
+		assertThat(this.working.replayed).as("records read again before the snapshots' offsets").hasValue(0);
+		assertThat(this.working.done).as("work after a restore").isEmpty();
+
+		container.stop();
+		try (AdminClient admin = AdminClient
+			.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+			admin.deleteRecords(Map.of(new TopicPartition(Snapshots.topic("bus-test"), 0),
+					org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(-1),
+					new TopicPartition(Snapshots.topic("bus-test"), 1),
+					org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(-1)))
+				.all()
+				.get();
+		}
+		this.working.replayed.set(0);
+		container.start();
+		Awaitility.await().atMost(WAIT).until(this.working::caughtUp);
+
+		assertThat(this.working.builds).as("rebuilt from the log alone").isEqualTo(before);
+		assertThat(this.working.replayed.get()).as("the log replayed")
+			.isGreaterThanOrEqualTo(6)
+			.isLessThanOrEqualTo((int) ends.values().stream().mapToLong(Long::longValue).sum());
 	}
 
 	private static BuildPassed built(String deployId, String environment) {

@@ -1,10 +1,12 @@
 package io.stopbob.platform.bus;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import io.stopbob.platform.bus.PartitionRestore.Mode;
 import io.stopbob.platform.retry.OutsideFailure;
@@ -34,6 +36,12 @@ class WorkingListener extends RestoringListener {
 
 	final AtomicInteger attemptsWhileAway = new AtomicInteger();
 
+	/** The state: every build applied, by deploy; snapshotted per partition. */
+	final Map<String, SpecificRecord> builds = new ConcurrentHashMap<>();
+
+	/** Records applied as history since the count was last cleared. */
+	final AtomicInteger replayed = new AtomicInteger();
+
 	WorkingListener(BusListeners bus) {
 		super(bus);
 	}
@@ -46,6 +54,32 @@ class WorkingListener extends RestoringListener {
 
 	@Override
 	protected void apply(SpecificRecord event, Mode mode) {
+		this.builds.put(Events.meta(event).getDeployId(), event);
+		if (mode == Mode.REPLAY) {
+			this.replayed.incrementAndGet();
+		}
+	}
+
+	@Override
+	protected boolean keepsSnapshots() {
+		return true;
+	}
+
+	@Override
+	protected Snapshots.State snapshot(Predicate<String> ofPartition) {
+		return new Snapshots.State(
+				this.builds.values().stream().filter((event) -> ofPartition.test(Events.key(event))).toList(),
+				List.of(), Map.of());
+	}
+
+	@Override
+	protected void restore(Snapshots.State state) {
+		state.held().forEach((event) -> this.builds.put(Events.meta(event).getDeployId(), event));
+	}
+
+	@Override
+	protected void clear(Predicate<String> ofPartition) {
+		this.builds.values().removeIf((event) -> ofPartition.test(Events.key(event)));
 	}
 
 	@Override

@@ -2,18 +2,15 @@ package io.stopbob.tagger.messaging;
 
 import io.stopbob.events.DeployRequested;
 import io.stopbob.events.TagCreated;
-import io.stopbob.events.TargetOperation;
 import io.stopbob.ledger.Deploy;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.PipelineEvent;
 import io.stopbob.ledger.PipelineEvent.Requested;
 import io.stopbob.ledger.PipelineEvent.Tagged;
 import io.stopbob.ledger.messaging.LedgerListener;
-import io.stopbob.ledger.messaging.OperationMapping;
 import io.stopbob.ledger.operations.Board;
 import io.stopbob.platform.bus.BusListeners;
 import io.stopbob.platform.bus.PartitionRestore;
-import io.stopbob.platform.bus.PartitionRestore.Mode;
 import io.stopbob.platform.bus.RestoringListener;
 import io.stopbob.schemas.Topics;
 import io.stopbob.tagger.ci.CiGate;
@@ -39,11 +36,9 @@ class TaggerListener extends LedgerListener {
 
 	private final CiGate ciGate;
 
-	private final Board board;
-
+	/** The board holds locks and approvals: a request is decided against them. */
 	TaggerListener(Ledger ledger, Board board, BusListeners bus, TagRelease tagRelease, CiGate ciGate) {
-		super(ledger, bus);
-		this.board = board;
+		super(ledger, board, bus);
 		this.tagRelease = tagRelease;
 		this.ciGate = ciGate;
 	}
@@ -54,17 +49,6 @@ class TaggerListener extends LedgerListener {
 			properties = { PartitionRestore.MANUAL_COMMIT, PartitionRestore.NEW_GROUP_STARTS_AT_END })
 	void on(ConsumerRecord<String, SpecificRecord> record) {
 		receive(record);
-	}
-
-	/** Locks and approvals go to the board: a request is decided against them. */
-	@Override
-	protected void apply(SpecificRecord event, Mode mode) {
-		if (event instanceof TargetOperation operation) {
-			this.board.apply(OperationMapping.toDomain(operation));
-		}
-		else {
-			super.apply(event, mode);
-		}
 	}
 
 	@Override
