@@ -45,8 +45,9 @@ public record BusProperties(@DefaultValue("6") int partitions, @DefaultValue("-1
 	 * @param firstWait the wait after the first attempt that met an outage
 	 * @param maxWait the longest wait between two attempts
 	 * @param maxPending records of one partition handed on and not yet done before the
-	 * partition is paused; bounds the memory a long outage takes (a few hundred bytes a
-	 * record)
+	 * partition is paused, and records of one partition whose work waits for a replay
+	 * (more are read again once it is over); bounds the memory a long outage or a long
+	 * time down takes (a few hundred bytes a record)
 	 */
 	public record Lanes(@DefaultValue("8") int threads, @DefaultValue("1s") Duration firstWait,
 			@DefaultValue("60s") Duration maxWait, @DefaultValue("1000") int maxPending) {

@@ -219,6 +219,17 @@ public final class PartitionRestore {
 		return new Handle(partition, record.offset());
 	}
 
+	/** Whether the record is tracked and its work not done. */
+	public boolean awaits(ConsumerRecord<?, ?> record) {
+		Partition partition = this.partitions.get(partitionOf(record));
+		if (partition == null) {
+			return false;
+		}
+		synchronized (partition) {
+			return Boolean.FALSE.equals(partition.work.get(record.offset()));
+		}
+	}
+
 	/**
 	 * A record that never reached the listener (dead-lettered by the error handler) is
 	 * done. Consumer thread.

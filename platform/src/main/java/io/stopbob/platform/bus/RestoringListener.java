@@ -98,8 +98,27 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 	/** The timestamp of the record the reader applies; reader thread only. */
 	private long readingWrittenAt;
 
-	/** Work that came while the assignment was replaying; consumer thread only. */
+	/**
+	 * Work that came while the assignment was replaying, at most
+	 * {@code stop.bus.lanes.max-pending} per partition; consumer thread only.
+	 */
 	private final List<Work> held = new ArrayList<>();
+
+	/** How much of {@link #held} each partition has; consumer thread only. */
+	private final Map<TopicPartition, Integer> heldPer = new HashMap<>();
+
+	/**
+	 * Per partition whose held work was full, the first record whose work was dropped:
+	 * read again from there once work starts (its commit waits for it meanwhile);
+	 * consumer thread only.
+	 */
+	private final Map<TopicPartition, Long> rewindTo = new HashMap<>();
+
+	/**
+	 * Per partition read again, where the first reading stopped: records before it were
+	 * applied already, and only their work still awaited runs; consumer thread only.
+	 */
+	private final Map<TopicPartition, Long> rereadUntil = new HashMap<>();
 
 	private final Set<TopicPartition> paused = ConcurrentHashMap.newKeySet();
 
@@ -283,6 +302,16 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 	protected final void receive(ConsumerRecord<String, SpecificRecord> record) {
 		Mode mode = this.restore.classify(record);
 		SpecificRecord event = record.value();
+		Long reread = this.rereadUntil.isEmpty() ? null
+				: this.rereadUntil.get(new TopicPartition(record.topic(), record.partition()));
+		if (reread != null && record.offset() < reread) {
+			// Read again for work dropped while the replay ran; nothing else of it is
+			// new.
+			if (event != null && this.restore.awaits(record)) {
+				submit(new Work(record, event, mode == Mode.UNCERTAIN, this.restore.track(record)));
+			}
+			return;
+		}
 		if (event != null && this.reader == null) {
 			// State first, as a replay will apply it: live and replayed state agree.
 			apply(event, mode);
@@ -305,8 +334,17 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 		else if (this.working) {
 			submit(work);
 		}
+		else if (this.rewindTo.containsKey(work.partition())
+				|| this.heldPer.getOrDefault(work.partition(), 0) >= this.bus.maxPending()) {
+			// Too much waits for the replay (a long time down): this record and the rest
+			// of
+			// its partition are read again for their work once it starts; tracked, the
+			// commit waits for them.
+			this.rewindTo.putIfAbsent(work.partition(), record.offset());
+		}
 		else {
 			this.held.add(work);
+			this.heldPer.merge(work.partition(), 1, Integer::sum);
 		}
 	}
 
@@ -374,6 +412,11 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 					|| (job instanceof Redrive redrive && redrive.owner() == this
 							&& numbers.contains(redrive.partition())));
 		this.held.removeIf((work) -> partitions.contains(work.partition()));
+		partitions.forEach((partition) -> {
+			this.heldPer.remove(partition);
+			this.rewindTo.remove(partition);
+			this.rereadUntil.remove(partition);
+		});
 		if (this.reader != null) {
 			this.reader.drop((waiting) -> waiting.owner() == this && partitions.contains(waiting.partition()));
 		}
@@ -474,6 +517,15 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 		log.info("state caught up for every assigned partition; {} records waited for it", this.held.size());
 		this.held.forEach(this::submit);
 		this.held.clear();
+		this.heldPer.clear();
+		this.rewindTo.forEach((partition, offset) -> {
+			long position = this.consumer.position(partition);
+			log.info("{}: the work of records {} to {} did not fit while replaying; read again for it", partition,
+					offset, position - 1);
+			this.rereadUntil.put(partition, position);
+			this.consumer.seek(partition, offset);
+		});
+		this.rewindTo.clear();
 		onCaughtUp();
 	}
 
@@ -488,6 +540,14 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 	 */
 	private void pauseWhereBehind() {
 		for (TopicPartition partition : this.restore.assigned()) {
+			Long reread = this.rereadUntil.get(partition);
+			if (reread != null) {
+				if (this.consumer.position(partition) < reread) {
+					// Its pending work is what is being read again: it must be read.
+					continue;
+				}
+				this.rereadUntil.remove(partition);
+			}
 			int pending = this.restore.pending(partition);
 			if (pending > this.bus.maxPending() && this.restore.replayed(partition) && this.paused.add(partition)) {
 				log.warn("{} has {} records whose work is not done; paused until half of them are", partition, pending);

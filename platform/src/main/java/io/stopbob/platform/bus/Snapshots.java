@@ -80,6 +80,7 @@ public final class Snapshots implements AutoCloseable {
 		producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
 		producer.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
 		producer.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_BYTES);
+		producer.put(ProducerConfig.BUFFER_MEMORY_CONFIG, (long) MAX_BYTES);
 		producer.put(ProducerConfig.CLIENT_ID_CONFIG, service + "-snapshots");
 		producer.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
 		this.producerConfigs = producer;

@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(properties = { "stop.catalog.location=classpath:test-catalog.yml", "stop.bus.partitions=2",
 		"stop.bus.retry.backoff=50ms", "stop.bus.lanes.first-wait=20ms", "stop.bus.lanes.max-wait=200ms",
-		"spring.application.name=bus-test", "stop.bus.snapshot-every=1" })
+		"spring.application.name=bus-test", "stop.bus.snapshot-every=1", "stop.bus.lanes.max-pending=3" })
 abstract class BusContract {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
@@ -299,6 +299,29 @@ abstract class BusContract {
 		assertThat(this.working.replayed).as("records read again before the snapshots' offsets").hasValue(0);
 		assertThat(this.working.done).as("work after a restore").isEmpty();
 
+		// A snapshot that cannot be read is ignored: its partition is replayed.
+		int garbled = (ends.get(new TopicPartition(Topics.BUILD_PASSED, 0)) > 0) ? 0 : 1;
+		container.stop();
+		try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+				Map.of("bootstrap.servers", bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+			producer
+				.send(new ProducerRecord<>(Snapshots.topic("bus-test"), garbled, "bus-test/" + garbled,
+						new byte[] { 1, 2, 3 }))
+				.get();
+		}
+		this.working.replayed.set(0);
+		container.start();
+		Awaitility.await().atMost(WAIT).until(this.working::caughtUp);
+
+		assertThat(this.working.builds).as("one partition replayed, the other restored").isEqualTo(before);
+		assertThat(this.working.replayed.get()).as("the garbled snapshot's partition replayed, as far as its log")
+			.isPositive()
+			.isLessThanOrEqualTo(ends.get(new TopicPartition(Topics.BUILD_PASSED, garbled)).intValue());
+		Awaitility.await()
+			.atMost(WAIT)
+			.alias("a replayed partition is snapshotted again")
+			.until(() -> this.snapshots.read(Set.of(garbled)).containsKey(garbled));
+
 		container.stop();
 		try (AdminClient admin = AdminClient
 			.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
@@ -317,6 +340,33 @@ abstract class BusContract {
 		assertThat(this.working.replayed.get()).as("the log replayed")
 			.isGreaterThanOrEqualTo(6)
 			.isLessThanOrEqualTo((int) ends.values().stream().mapToLong(Long::longValue).sum());
+	}
+
+	@Test
+	void workBeyondWhatMayWaitForTheReplayIsReadAgainForAndDoneOnce() throws Exception {
+		MessageListenerContainer container = this.listeners.getListenerContainer("working-test");
+		container.stop();
+		try {
+			for (int deploy = 1; deploy <= 8; deploy++) {
+				this.publisher.publish(built("d-down-" + deploy, (deploy % 2 == 0) ? "staging" : "production"));
+			}
+			container.start();
+
+			Awaitility.await()
+				.atMost(WAIT)
+				.until(() -> this.working.done.stream().filter((done) -> done.startsWith("d-down-")).count() >= 8);
+			Thread.sleep(500);
+			assertThat(this.working.done).filteredOn((done) -> done.startsWith("d-down-"))
+				.as("at most 3 per partition wait for the replay (stop.bus.lanes.max-pending); the rest is read again")
+				.containsExactlyInAnyOrder("d-down-1 uncertain", "d-down-2 uncertain", "d-down-3 uncertain",
+						"d-down-4 uncertain", "d-down-5 uncertain", "d-down-6 uncertain", "d-down-7 uncertain",
+						"d-down-8 uncertain");
+		}
+		finally {
+			if (!container.isRunning()) {
+				container.start();
+			}
+		}
 	}
 
 	private static BuildPassed built(String deployId, String environment) {

@@ -19,6 +19,7 @@ import io.stopbob.ledger.PipelineEvent.Requested;
 import io.stopbob.ledger.PipelineEvent.Tagged;
 import io.stopbob.ledger.PipelineEvent.ThreadRef;
 import io.stopbob.ledger.Target;
+import io.stopbob.ledger.messaging.SnapshotMapping;
 import io.stopbob.ledger.operations.Board;
 import io.stopbob.platform.catalog.Catalog;
 import io.stopbob.platform.catalog.CatalogLoader;
@@ -33,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * window forgets most of it, with older history read from the log on demand. Every answer
  * a person gets is the same.
  */
-class HistoryTest {
+public class HistoryTest {
 
 	private static final Instant NOW = Instant.parse("2026-12-02T12:00:00Z");
 
@@ -88,6 +89,40 @@ class HistoryTest {
 	}
 
 	@Test
+	void everyAnswerIsTheSameFromAWindowRestoredFromSnapshots() {
+		Ledger all = new Ledger(Ledger.Limits.window(Integer.MAX_VALUE));
+		Ledger window = new Ledger(Ledger.Limits.window(5));
+		this.log.forEach(all::apply);
+		this.log.forEach(window::apply);
+		Ledger restored = restored(window);
+		Reports whole = reports(all, (target, from, each) -> {
+			throw new AssertionError("a ledger that holds everything never reads the log");
+		});
+		Reports fromSnapshots = reports(restored, this::read);
+
+		assertThat(fromSnapshots.status(null)).isEqualTo(whole.status(null));
+		assertThat(fromSnapshots.history("demo", "production", 20)).isEqualTo(whole.history("demo", "production", 20));
+		assertThat(fromSnapshots.history("demo", "staging", 3)).isEqualTo(whole.history("demo", "staging", 3));
+		assertThat(fromSnapshots.statsReport(null, 30)).isEqualTo(whole.statsReport(null, 30));
+		assertThat(fromSnapshots.stats("demo", 7)).isEqualTo(whole.stats("demo", 7));
+		assertThat(new Rollbacks(this.catalog, restored, null).plan("demo", "production"))
+			.isEqualTo(new Rollbacks(this.catalog, all, null).plan("demo", "production"));
+		assertThat(restored.forgottenUntil(PRODUCTION)).isEqualTo(window.forgottenUntil(PRODUCTION));
+	}
+
+	/**
+	 * A ledger restored from the snapshots of another, one partition per target, through
+	 * Avro as the snapshot topic carries them.
+	 */
+	public static Ledger restored(Ledger ledger) {
+		Ledger restored = new Ledger(Ledger.Limits.window(5));
+		for (Target target : List.of(PRODUCTION, STAGING)) {
+			SnapshotMapping.restore(SnapshotMapping.take(ledger, null, target.toString()::equals), restored, null);
+		}
+		return restored;
+	}
+
+	@Test
 	void aHistoryTheWindowHoldsIsAnsweredWithoutTheLog() {
 		Ledger window = new Ledger(Ledger.Limits.window(100));
 		this.log.forEach(window::apply);
@@ -103,10 +138,14 @@ class HistoryTest {
 				this.clock);
 	}
 
-	/** The log as a broker hands it: from a time on, one target's partition or all. */
 	private void read(Target target, Instant from, Consumer<PipelineEvent> each) {
 		this.reads++;
-		this.log.stream()
+		brokerOf(this.log).read(target, from, each);
+	}
+
+	/** The log as a broker hands it: from a time on, one target's partition or all. */
+	public static PipelineLog brokerOf(List<PipelineEvent> log) {
+		return (target, from, each) -> log.stream()
 			.filter((event) -> (target == null || event.meta().target().equals(target))
 					&& !event.meta().occurredAt().isBefore(from))
 			.forEach(each);
@@ -116,7 +155,7 @@ class HistoryTest {
 	 * Forty deploys of production and ten of staging, one an hour back from now: most
 	 * succeed, some fail and some are rolled back.
 	 */
-	private static List<PipelineEvent> log() {
+	public static List<PipelineEvent> log() {
 		List<PipelineEvent> events = new ArrayList<>();
 		for (int n = 0; n < 50; n++) {
 			Target target = (n % 5 == 4) ? STAGING : PRODUCTION;
