@@ -123,12 +123,13 @@ public final class Snapshots implements AutoCloseable {
 		String topic = topic(this.service);
 		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(this.consumerConfigs)) {
 			List<TopicPartition> wanted = partitions.stream().map((p) -> new TopicPartition(topic, p)).toList();
+			consumer.assign(wanted);
 			Map<TopicPartition, Long> ends = consumer.endOffsets(wanted, READ_TIMEOUT);
 			Map<TopicPartition, Long> starts = consumer.beginningOffsets(wanted, READ_TIMEOUT);
 			List<TopicPartition> present = wanted.stream()
 				.filter((partition) -> ends.getOrDefault(partition, 0L) > starts.getOrDefault(partition, 0L))
 				.toList();
-			consumer.assign(present);
+			consumer.pause(wanted.stream().filter((partition) -> !present.contains(partition)).toList());
 			// Compaction keeps the newest of each key, and only the newest is wanted.
 			present.forEach((partition) -> consumer.seek(partition, ends.get(partition) - 1));
 			long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
@@ -149,8 +150,9 @@ public final class Snapshots implements AutoCloseable {
 
 	private Optional<Taken> decode(ConsumerRecord<String, byte[]> record) {
 		try {
-			PartitionSnapshot snapshot = PartitionSnapshot.getDecoder().decode(record.value());
+			// First: it makes Avro trust the generated classes, this one among them.
 			EventCodec codec = EventCodec.standard();
+			PartitionSnapshot snapshot = PartitionSnapshot.getDecoder().decode(record.value());
 			return Optional.of(new Taken(snapshot.getPartition(), snapshot.getTakenAt(),
 					Map.copyOf(snapshot.getOffsets()), new State(decode(codec, snapshot.getHeld()),
 							decode(codec, snapshot.getKept()), Map.copyOf(snapshot.getMarks()))));
