@@ -10,6 +10,7 @@ import io.stopbob.ledger.messaging.EventMapping;
 import io.stopbob.platform.bus.BusListeners;
 import io.stopbob.platform.bus.PartitionRestore;
 import io.stopbob.platform.bus.PartitionRestore.Mode;
+import io.stopbob.platform.bus.PartitionState;
 import io.stopbob.platform.bus.RestoringListener;
 import io.stopbob.platform.memory.Bounded;
 import io.stopbob.platform.retry.Outage;
@@ -42,7 +43,10 @@ class TagCreatedListener extends RestoringListener {
 
 	TagCreatedListener(BusListeners bus, PostChangelog postChangelog, MeterRegistry meters,
 			ChangelogProperties properties) {
-		super(bus);
+		// Snapshots hold no state here, only where to read on from: a tag before them was
+		// posted (its work committed), and one after them is looked for before it is
+		// posted.
+		super(bus, PartitionState.OFFSETS_ONLY);
 		this.postChangelog = postChangelog;
 		this.meters = meters;
 		this.posted = Bounded.newestOf(properties.postedHeld());
@@ -53,15 +57,6 @@ class TagCreatedListener extends RestoringListener {
 			properties = { PartitionRestore.MANUAL_COMMIT, PartitionRestore.NEW_GROUP_STARTS_AT_END })
 	void on(ConsumerRecord<String, SpecificRecord> record) {
 		receive(record);
-	}
-
-	/**
-	 * Snapshots hold no state here, only where to read on from: a tag before them was
-	 * posted (its work committed), and one after them is looked for before it is posted.
-	 */
-	@Override
-	protected boolean keepsSnapshots() {
-		return true;
 	}
 
 	@Override

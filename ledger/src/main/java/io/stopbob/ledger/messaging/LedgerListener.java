@@ -1,7 +1,6 @@
 package io.stopbob.ledger.messaging;
 
 import java.time.Instant;
-import java.util.function.Predicate;
 
 import io.stopbob.events.TargetOperation;
 
@@ -12,7 +11,6 @@ import io.stopbob.ledger.operations.Board;
 import io.stopbob.platform.bus.BusListeners;
 import io.stopbob.platform.bus.PartitionRestore.Mode;
 import io.stopbob.platform.bus.RestoringListener;
-import io.stopbob.platform.bus.Snapshots;
 import io.stopbob.platform.bus.UnchainedEventException;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -34,29 +32,9 @@ public abstract class LedgerListener extends RestoringListener {
 	}
 
 	protected LedgerListener(Ledger ledger, Board board, BusListeners bus) {
-		super(bus);
+		super(bus, new LedgerState(ledger, board));
 		this.ledger = ledger;
 		this.board = board;
-	}
-
-	@Override
-	protected boolean keepsSnapshots() {
-		return true;
-	}
-
-	@Override
-	protected Snapshots.State snapshot(Predicate<String> ofPartition) {
-		return SnapshotMapping.take(this.ledger, this.board, ofPartition);
-	}
-
-	@Override
-	protected void restore(Snapshots.State state) {
-		SnapshotMapping.restore(state, this.ledger, this.board);
-	}
-
-	@Override
-	protected void clear(Predicate<String> ofPartition) {
-		SnapshotMapping.clear(this.ledger, this.board, ofPartition);
 	}
 
 	@Override

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -75,7 +76,10 @@ public final class LogReader {
 
 	private final Snapshots snapshots;
 
-	private final Snapshots.Snapshotted snapshotted;
+	private final PartitionState state;
+
+	/** The partitions whose snapshots this instance writes: the group gave it them. */
+	private final IntPredicate keeps;
 
 	/** Partitions per topic; reader thread. */
 	private int partitionCount;
@@ -87,15 +91,16 @@ public final class LogReader {
 	private final Map<Integer, Long> snapshotAt = new HashMap<>();
 
 	LogReader(String name, List<String> topics, Map<String, Object> consumerConfigs,
-			Consumer<ConsumerRecord<String, SpecificRecord>> apply, Snapshots snapshots,
-			Snapshots.Snapshotted snapshotted) {
+			Consumer<ConsumerRecord<String, SpecificRecord>> apply, Snapshots snapshots, PartitionState state,
+			IntPredicate keeps) {
 		this.name = name;
 		this.topics = List.copyOf(topics);
 		// No group: every partition, assigned by hand.
 		this.configs = LogReaders.groupless(consumerConfigs, name + "-reader");
 		this.apply = apply;
 		this.snapshots = snapshots;
-		this.snapshotted = snapshotted;
+		this.state = state;
+		this.keeps = keeps;
 	}
 
 	/** True once every partition was read up to where it ended at start. */
@@ -232,7 +237,7 @@ public final class LogReader {
 	private Map<TopicPartition, Long> restore(KafkaConsumer<String, SpecificRecord> reader,
 			List<TopicPartition> partitions, Map<TopicPartition, Long> ends) {
 		Map<TopicPartition, Long> starts = new HashMap<>();
-		if (this.snapshotted == null || !this.snapshots.enabled()) {
+		if (!this.snapshots.enabled()) {
 			return starts;
 		}
 		Map<Integer, Map<TopicPartition, Long>> byNumber = new TreeMap<>();
@@ -242,11 +247,10 @@ public final class LogReader {
 		Map<TopicPartition, Long> beginnings = found.isEmpty() ? Map.of() : reader.beginningOffsets(partitions);
 		byNumber.forEach((number, limits) -> {
 			Snapshots.Taken taken = found.get(number);
-			Map<TopicPartition, Long> fit = (taken != null) ? taken.startsWithin(limits).orElse(null) : null;
+			Map<TopicPartition, Long> fit = (taken != null) ? taken.startsWithin(limits, beginnings).orElse(null)
+					: null;
 			if (fit != null) {
-				this.snapshotted.restore(taken.state());
-				// Never before the log's start: a position off the log resets to its end.
-				fit.replaceAll((partition, start) -> Math.max(start, beginnings.getOrDefault(partition, 0L)));
+				this.state.restore(taken.state());
 				starts.putAll(fit);
 			}
 			else if (taken != null) {
@@ -263,11 +267,11 @@ public final class LogReader {
 	 * {@code stop.bus.snapshot-every} records since its last.
 	 */
 	private void snapshotWhereDue() {
-		if (this.snapshotted == null || !this.snapshots.enabled() || !this.caughtUp) {
+		if (!this.snapshots.enabled() || !this.caughtUp) {
 			return;
 		}
 		for (int number = 0; number < this.partitionCount; number++) {
-			if (!this.snapshotted.keeps(number)) {
+			if (!this.keeps.test(number)) {
 				continue;
 			}
 			Map<String, Long> offsets = new HashMap<>();
@@ -281,7 +285,7 @@ public final class LogReader {
 				int partition = number;
 				int count = this.partitionCount;
 				this.snapshots.write(number, offsets,
-						this.snapshotted.snapshot((key) -> RestoringListener.partitionOf(key, count) == partition));
+						this.state.snapshot((key) -> RestoringListener.partitionOf(key, count) == partition));
 				this.snapshotAt.put(number, read);
 			}
 		}

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -47,12 +48,12 @@ public final class LogReaders implements SmartLifecycle {
 
 	/**
 	 * A reader of every partition of the topics into {@code apply}, in log order, that
-	 * starts each partition from its newest snapshot and writes those {@code snapshotted}
-	 * keeps.
+	 * starts each partition of {@code state} from its newest snapshot and writes the
+	 * snapshots of those it {@code keeps}.
 	 */
 	public LogReader create(String name, List<String> topics, Consumer<ConsumerRecord<String, SpecificRecord>> apply,
-			Snapshots.Snapshotted snapshotted) {
-		LogReader reader = new LogReader(name, topics, this.consumerConfigs, apply, this.snapshots, snapshotted);
+			PartitionState state, IntPredicate keeps) {
+		LogReader reader = new LogReader(name, topics, this.consumerConfigs, apply, this.snapshots, state, keeps);
 		this.readers.add(reader);
 		if (this.running) {
 			reader.start();

@@ -7,10 +7,10 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import io.stopbob.platform.bus.PartitionRestore.Mode;
@@ -61,12 +61,12 @@ import org.springframework.kafka.listener.RecordInterceptor;
  * and hands a record's work on once the reader has applied it. A partition that moves to
  * this instance needs no replay then: its state is here already.
  * <p>
- * A listener that {@link #keepsSnapshots keeps snapshots} writes its state of each
- * partition to {@link Snapshots} every {@code stop.bus.snapshot-every} records, on the
- * thread that applies them, between polls, and only at offsets the group has committed
- * with no work pending (so a restore never skips work that was not done). On assignment
- * the partition's state is cleared and restored from its newest snapshot, and the
- * partition read on from there; without a snapshot that fits, from the beginning.
+ * A listener built with a {@link PartitionState} writes its state of each partition to
+ * {@link Snapshots} every {@code stop.bus.snapshot-every} records, on the thread that
+ * applies them, between polls, and only at offsets the group has committed with no work
+ * pending (so a restore never skips work that was not done). On assignment the
+ * partition's state is cleared and restored from its newest snapshot, and the partition
+ * read on from there; without a snapshot that fits, from the beginning.
  */
 public abstract class RestoringListener implements ConsumerSeekAware, RecordInterceptor<String, SpecificRecord>,
 		ContainerPostProcessor<String, SpecificRecord, AbstractMessageListenerContainer<String, SpecificRecord>> {
@@ -86,6 +86,9 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 
 	/** Null where the group consumer replays its own partitions into state. */
 	private final LogReader reader;
+
+	/** The state snapshots take and restore. */
+	private final PartitionState state;
 
 	/** Partitions per topic, as the consumer last saw them. */
 	private volatile int partitionCount;
@@ -136,35 +139,23 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 	 */
 	private final Map<Integer, Long> snapshotAt = new HashMap<>();
 
-	protected RestoringListener(BusListeners bus) {
+	/** State snapshotted per partition: an assignment restores it, then reads on. */
+	protected RestoringListener(BusListeners bus, PartitionState state) {
 		this.bus = bus;
+		this.state = Objects.requireNonNull(state);
 		this.reader = null;
 	}
 
 	/**
 	 * State from every partition of {@code topics}, read by a {@link LogReader} of its
-	 * own; work for the partitions the group gives this instance.
+	 * own, which starts from the snapshots of {@code state}; work for the partitions the
+	 * group gives this instance.
 	 */
-	protected RestoringListener(BusListeners bus, String name, List<String> topics) {
+	protected RestoringListener(BusListeners bus, String name, List<String> topics, PartitionState state) {
 		this.bus = bus;
-		this.reader = bus.readers().create(name, topics, this::read, new Snapshots.Snapshotted() {
-
-			@Override
-			public boolean keeps(int partition) {
-				return keepsSnapshots() && RestoringListener.this.restore.assignedNumbers().contains(partition);
-			}
-
-			@Override
-			public Snapshots.State snapshot(Predicate<String> ofPartition) {
-				return RestoringListener.this.snapshot(ofPartition);
-			}
-
-			@Override
-			public void restore(Snapshots.State state) {
-				RestoringListener.this.restore(state);
-			}
-
-		});
+		this.state = Objects.requireNonNull(state);
+		this.reader = bus.readers()
+			.create(name, topics, this::read, state, (partition) -> this.restore.assignedNumbers().contains(partition));
 	}
 
 	/** A record from the reader: history until it has caught up. Reader thread. */
@@ -187,38 +178,6 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 
 	/** State only: the record's event into this service's projections, in log order. */
 	protected abstract void apply(SpecificRecord event, Mode mode);
-
-	/**
-	 * Whether this listener's state is snapshotted ({@link #snapshot}, {@link #restore},
-	 * {@link #clear}); without, every assignment replays its partitions from the
-	 * beginning.
-	 */
-	protected boolean keepsSnapshots() {
-		return false;
-	}
-
-	/**
-	 * What rebuilds this listener's state of the keys {@code ofPartition} accepts
-	 * (targets, people), for a snapshot. Called on the thread that applies records,
-	 * between them.
-	 */
-	protected Snapshots.State snapshot(Predicate<String> ofPartition) {
-		return Snapshots.State.EMPTY;
-	}
-
-	/**
-	 * Applies a snapshot read back, into state {@link #clear cleared} of its partition.
-	 */
-	protected void restore(Snapshots.State state) {
-	}
-
-	/**
-	 * Forgets the state of the keys {@code ofPartition} accepts: the partition is about
-	 * to be restored or replayed, and what is held of it may be behind (another instance
-	 * owned it meanwhile), so nothing old is applied onto newer state.
-	 */
-	protected void clear(Predicate<String> ofPartition) {
-	}
 
 	/** Whether the event asks this service for work; false needs no lane. */
 	protected boolean actsOn(SpecificRecord event) {
@@ -446,21 +405,19 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 			.forEach((partition, position) -> byNumber.computeIfAbsent(partition.partition(), (key) -> new HashMap<>())
 				.put(partition, position));
 		Snapshots snapshots = this.bus.snapshots();
-		boolean snapshotted = keepsSnapshots() && snapshots.enabled() && this.consumer != null
-				&& this.partitionCount > 0;
+		boolean snapshotted = snapshots.enabled() && this.consumer != null && this.partitionCount > 0;
 		Map<Integer, Snapshots.Taken> found = snapshotted ? snapshots.read(byNumber.keySet()) : Map.of();
 		Map<TopicPartition, Long> beginnings = found.isEmpty() ? Map.of()
 				: this.consumer.beginningOffsets(assignments.keySet());
 		Map<TopicPartition, Long> starts = new HashMap<>();
 		byNumber.forEach((number, positions) -> {
 			int partitions = this.partitionCount;
-			clear((key) -> partitions > 0 && partitionOf(key, partitions) == number);
+			this.state.clear((key) -> partitions > 0 && partitionOf(key, partitions) == number);
 			Snapshots.Taken taken = found.get(number);
-			Map<TopicPartition, Long> fit = (taken != null) ? taken.startsWithin(positions).orElse(null) : null;
+			Map<TopicPartition, Long> fit = (taken != null) ? taken.startsWithin(positions, beginnings).orElse(null)
+					: null;
 			if (fit != null) {
-				restore(taken.state());
-				// Never before the log's start: a position off the log resets to its end.
-				fit.replaceAll((partition, start) -> Math.max(start, beginnings.getOrDefault(partition, 0L)));
+				this.state.restore(taken.state());
 				starts.putAll(fit);
 				log.info("partition {} restored from its snapshot of {} ({} events), read on from {}", number,
 						taken.takenAt(), taken.state().held().size() + taken.state().kept().size(), fit);
@@ -481,7 +438,7 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 	 */
 	private void snapshotWhereDue(Consumer<?, ?> consumer) {
 		Snapshots snapshots = this.bus.snapshots();
-		if (!keepsSnapshots() || !snapshots.enabled() || this.partitionCount == 0) {
+		if (!snapshots.enabled() || this.partitionCount == 0) {
 			return;
 		}
 		Map<Integer, List<TopicPartition>> byNumber = this.restore.assigned()
@@ -506,7 +463,7 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 			}
 			if (read - this.snapshotAt.getOrDefault(number, 0L) >= snapshots.every()) {
 				int count = this.partitionCount;
-				snapshots.write(number, offsets, snapshot((key) -> partitionOf(key, count) == number));
+				snapshots.write(number, offsets, this.state.snapshot((key) -> partitionOf(key, count) == number));
 				this.snapshotAt.put(number, read);
 			}
 		});

@@ -257,39 +257,21 @@ public final class Snapshots implements AutoCloseable {
 		/**
 		 * Where to read each of the partition's topics from, or nothing if the snapshot
 		 * does not fit: a topic it lacks, or an offset past {@code limits} (for a group,
-		 * what it committed: the work of later records may not be done).
+		 * what it committed: the work of later records may not be done). Never before
+		 * {@code beginnings}, the log's start: a position off the log resets to its end.
 		 */
-		public Optional<Map<TopicPartition, Long>> startsWithin(Map<TopicPartition, Long> limits) {
+		public Optional<Map<TopicPartition, Long>> startsWithin(Map<TopicPartition, Long> limits,
+				Map<TopicPartition, Long> beginnings) {
 			Map<TopicPartition, Long> starts = new HashMap<>();
 			for (Map.Entry<TopicPartition, Long> limit : limits.entrySet()) {
 				Long offset = this.offsets.get(limit.getKey().topic());
 				if (offset == null || offset > limit.getValue()) {
 					return Optional.empty();
 				}
-				starts.put(limit.getKey(), offset);
+				starts.put(limit.getKey(), Math.max(offset, beginnings.getOrDefault(limit.getKey(), 0L)));
 			}
 			return Optional.of(starts);
 		}
-
-	}
-
-	/**
-	 * A {@link LogReader}'s listener, whose state of one partition can be snapshotted and
-	 * restored.
-	 */
-	public interface Snapshotted {
-
-		/**
-		 * Whether this instance writes the partition's snapshots: the group gave it the
-		 * partition.
-		 */
-		boolean keeps(int partition);
-
-		/** What rebuilds the state of the keys {@code ofPartition} accepts. */
-		State snapshot(Predicate<String> ofPartition);
-
-		/** Applies a snapshot read back. */
-		void restore(State state);
 
 	}
 

@@ -15,6 +15,7 @@ import io.stopbob.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -37,13 +38,19 @@ class WorkingListener extends RestoringListener {
 	final AtomicInteger attemptsWhileAway = new AtomicInteger();
 
 	/** The state: every build applied, by deploy; snapshotted per partition. */
-	final Map<String, SpecificRecord> builds = new ConcurrentHashMap<>();
+	final Map<String, SpecificRecord> builds;
 
 	/** Records applied as history since the count was last cleared. */
 	final AtomicInteger replayed = new AtomicInteger();
 
+	@Autowired
 	WorkingListener(BusListeners bus) {
-		super(bus);
+		this(bus, new ConcurrentHashMap<>());
+	}
+
+	private WorkingListener(BusListeners bus, Map<String, SpecificRecord> builds) {
+		super(bus, new BuildsState(builds));
+		this.builds = builds;
 	}
 
 	@KafkaListener(id = "working-test", topics = Topics.BUILD_PASSED, containerPostProcessor = ITSELF,
@@ -58,28 +65,6 @@ class WorkingListener extends RestoringListener {
 		if (mode == Mode.REPLAY) {
 			this.replayed.incrementAndGet();
 		}
-	}
-
-	@Override
-	protected boolean keepsSnapshots() {
-		return true;
-	}
-
-	@Override
-	protected Snapshots.State snapshot(Predicate<String> ofPartition) {
-		return new Snapshots.State(
-				this.builds.values().stream().filter((event) -> ofPartition.test(Events.key(event))).toList(),
-				List.of(), Map.of());
-	}
-
-	@Override
-	protected void restore(Snapshots.State state) {
-		state.held().forEach((event) -> this.builds.put(Events.meta(event).getDeployId(), event));
-	}
-
-	@Override
-	protected void clear(Predicate<String> ofPartition) {
-		this.builds.values().removeIf((event) -> ofPartition.test(Events.key(event)));
 	}
 
 	@Override
@@ -110,6 +95,28 @@ class WorkingListener extends RestoringListener {
 		@Override
 		public boolean permanent() {
 			return false;
+		}
+
+	}
+
+	/** The builds of a partition's targets, as snapshots take and restore them. */
+	private record BuildsState(Map<String, SpecificRecord> builds) implements PartitionState {
+
+		@Override
+		public Snapshots.State snapshot(Predicate<String> ofPartition) {
+			return new Snapshots.State(
+					this.builds.values().stream().filter((event) -> ofPartition.test(Events.key(event))).toList(),
+					List.of(), Map.of());
+		}
+
+		@Override
+		public void restore(Snapshots.State state) {
+			state.held().forEach((event) -> this.builds.put(Events.meta(event).getDeployId(), event));
+		}
+
+		@Override
+		public void clear(Predicate<String> ofPartition) {
+			this.builds.values().removeIf((event) -> ofPartition.test(Events.key(event)));
 		}
 
 	}

@@ -1,7 +1,5 @@
 package io.stopbob.ingress.messaging;
 
-import java.util.function.Predicate;
-
 import io.stopbob.events.TargetOperation;
 import io.stopbob.events.UserPreference;
 import io.stopbob.ingress.operations.Locks;
@@ -9,15 +7,14 @@ import io.stopbob.ingress.thread.ThreadReporter;
 import io.stopbob.ledger.Ledger;
 import io.stopbob.ledger.PipelineEvent;
 import io.stopbob.ledger.messaging.EventMapping;
+import io.stopbob.ledger.messaging.LedgerState;
 import io.stopbob.ledger.messaging.OperationMapping;
-import io.stopbob.ledger.messaging.SnapshotMapping;
 import io.stopbob.ledger.operations.Board;
 import io.stopbob.platform.bus.BusListeners;
 import io.stopbob.platform.bus.LogReader;
 import io.stopbob.platform.bus.PartitionRestore;
 import io.stopbob.platform.bus.PartitionRestore.Mode;
 import io.stopbob.platform.bus.RestoringListener;
-import io.stopbob.platform.bus.Snapshots;
 import io.stopbob.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,7 +41,9 @@ class PipelineListener extends RestoringListener {
 	private final Locks locks;
 
 	PipelineListener(BusListeners bus, ThreadReporter reporter, Board board, Ledger ledger, Locks locks) {
-		super(bus, "slack-ingress", Topics.all());
+		// A restored deploy's thread is looked for in Slack before anything is posted to
+		// it, as one this instance did not tell.
+		super(bus, "slack-ingress", Topics.all(), new LedgerState(ledger, board));
 		this.reporter = reporter;
 		this.board = board;
 		this.ledger = ledger;
@@ -73,25 +72,6 @@ class PipelineListener extends RestoringListener {
 			// target was never told by another: its thread is this one's from the start.
 			this.reporter.apply(domain, mode == Mode.REPLAY, writtenWhileOwned(domain.meta().target().toString()));
 		}
-	}
-
-	@Override
-	protected boolean keepsSnapshots() {
-		return true;
-	}
-
-	@Override
-	protected Snapshots.State snapshot(Predicate<String> ofPartition) {
-		return SnapshotMapping.take(this.ledger, this.board, ofPartition);
-	}
-
-	/**
-	 * A restored deploy's thread is looked for in Slack before anything is posted to it,
-	 * as one this instance did not tell.
-	 */
-	@Override
-	protected void restore(Snapshots.State state) {
-		SnapshotMapping.restore(state, this.ledger, this.board);
 	}
 
 	/** Threads told by another instance are looked for before anything is posted. */

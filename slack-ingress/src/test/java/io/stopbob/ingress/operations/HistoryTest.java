@@ -19,7 +19,7 @@ import io.stopbob.ledger.PipelineEvent.Requested;
 import io.stopbob.ledger.PipelineEvent.Tagged;
 import io.stopbob.ledger.PipelineEvent.ThreadRef;
 import io.stopbob.ledger.Target;
-import io.stopbob.ledger.messaging.SnapshotMapping;
+import io.stopbob.ledger.messaging.LedgerState;
 import io.stopbob.ledger.operations.Board;
 import io.stopbob.platform.catalog.Catalog;
 import io.stopbob.platform.catalog.CatalogLoader;
@@ -117,7 +117,7 @@ public class HistoryTest {
 	public static Ledger restored(Ledger ledger) {
 		Ledger restored = new Ledger(Ledger.Limits.window(5));
 		for (Target target : List.of(PRODUCTION, STAGING)) {
-			SnapshotMapping.restore(SnapshotMapping.take(ledger, null, target.toString()::equals), restored, null);
+			new LedgerState(restored, null).restore(new LedgerState(ledger, null).snapshot(target.toString()::equals));
 		}
 		return restored;
 	}

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A snapshot of one partition's targets, through Avro as the snapshot topic carries it,
  * restores a ledger and board that answer the same as the ones it was taken of.
  */
-class SnapshotMappingTest {
+class LedgerStateTest {
 
 	private static final Target STAGING = new Target("demo", "staging");
 
@@ -51,10 +51,10 @@ class SnapshotMappingTest {
 	void aRestoredPartitionAnswersAsTheOneItWasTakenOf() {
 		history();
 
-		Snapshots.State state = SnapshotMapping.take(this.ledger, this.board, OF_STAGING);
+		Snapshots.State state = new LedgerState(this.ledger, this.board).snapshot(OF_STAGING);
 		Ledger restored = new Ledger(new Ledger.Limits(2, 100, 20));
 		Board restoredBoard = new Board();
-		SnapshotMapping.restore(state, restored, restoredBoard);
+		new LedgerState(restored, restoredBoard).restore(state);
 
 		assertThat(answers(restored, restoredBoard)).isEqualTo(answers(this.ledger, this.board));
 		assertThat(restored.history(PRODUCTION)).as("another partition's target").isEmpty();
@@ -73,7 +73,7 @@ class SnapshotMappingTest {
 		Map<String, Object> production = Map.of("history", ids(this.ledger.history(PRODUCTION)), "lock",
 				this.board.lock(PRODUCTION, START).isPresent());
 
-		SnapshotMapping.clear(this.ledger, this.board, OF_STAGING);
+		new LedgerState(this.ledger, this.board).clear(OF_STAGING);
 
 		assertThat(this.ledger.history(STAGING)).isEmpty();
 		assertThat(this.ledger.releases(STAGING)).isEmpty();

@@ -15,32 +15,40 @@ import io.stopbob.ledger.Target;
 import io.stopbob.ledger.operations.Board;
 import io.stopbob.ledger.operations.Operation;
 import io.stopbob.ledger.operations.Preference;
+import io.stopbob.platform.bus.PartitionState;
 import io.stopbob.platform.bus.Snapshots;
 import io.stopbob.schemas.TargetKey;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * A service's ledger and board of one partition as a snapshot ({@link Snapshots}), and
- * back: their events as the topics carry them, and the ledger's forgotten times as marks
- * per target.
+ * A service's ledger and, where it keeps one, its board, as snapshots take them one
+ * partition at a time ({@link Snapshots}): their events as the topics carry them, and the
+ * ledger's forgotten times as marks per target.
  */
-public final class SnapshotMapping {
+public final class LedgerState implements PartitionState {
 
 	/**
 	 * The producer named on settings a snapshot carries (a setting keeps no producer).
 	 */
 	private static final String PRODUCER = "snapshot";
 
-	private SnapshotMapping() {
+	private final Ledger ledger;
+
+	/** Null where the service keeps no board. */
+	private final Board board;
+
+	public LedgerState(Ledger ledger, Board board) {
+		this.ledger = ledger;
+		this.board = board;
 	}
 
-	/** The ledger's and, where the service keeps one, the board's state of the keys. */
-	public static Snapshots.State take(Ledger ledger, Board board, Predicate<String> of) {
-		Ledger.Snapshot held = ledger.snapshot((target) -> of.test(target.toString()));
+	@Override
+	public Snapshots.State snapshot(Predicate<String> of) {
+		Ledger.Snapshot held = this.ledger.snapshot((target) -> of.test(target.toString()));
 		List<SpecificRecord> events = new ArrayList<>();
 		held.held().forEach((event) -> events.add(EventMapping.toAvro(event)));
-		if (board != null) {
-			Board.Snapshot standing = board.snapshot(of);
+		if (this.board != null) {
+			Board.Snapshot standing = this.board.snapshot(of);
 			standing.operations().forEach((operation) -> events.add(OperationMapping.toAvro(operation)));
 			standing.preferences().forEach((preference) -> events.add(OperationMapping.toAvro(preference, PRODUCER)));
 		}
@@ -49,10 +57,8 @@ public final class SnapshotMapping {
 		return new Snapshots.State(events, held.kept().stream().map(EventMapping::toAvro).toList(), marks);
 	}
 
-	/**
-	 * Restores a snapshot into the ledger and, where the service keeps one, the board.
-	 */
-	public static void restore(Snapshots.State state, Ledger ledger, Board board) {
+	@Override
+	public void restore(Snapshots.State state) {
 		List<PipelineEvent> held = new ArrayList<>();
 		List<Operation> operations = new ArrayList<>();
 		List<Preference> preferences = new ArrayList<>();
@@ -72,18 +78,18 @@ public final class SnapshotMapping {
 			TargetKey target = TargetKey.parse(key);
 			forgotten.put(new Target(target.app(), target.environment()), Instant.ofEpochMilli(until));
 		});
-		ledger
+		this.ledger
 			.restore(new Ledger.Snapshot(held, state.kept().stream().map(EventMapping::toDomain).toList(), forgotten));
-		if (board != null) {
-			board.restore(new Board.Snapshot(operations, preferences));
+		if (this.board != null) {
+			this.board.restore(new Board.Snapshot(operations, preferences));
 		}
 	}
 
-	/** Clears the ledger and, where the service keeps one, the board of the keys. */
-	public static void clear(Ledger ledger, Board board, Predicate<String> of) {
-		ledger.clear((target) -> of.test(target.toString()));
-		if (board != null) {
-			board.clear(of);
+	@Override
+	public void clear(Predicate<String> of) {
+		this.ledger.clear((target) -> of.test(target.toString()));
+		if (this.board != null) {
+			this.board.clear(of);
 		}
 	}
 
