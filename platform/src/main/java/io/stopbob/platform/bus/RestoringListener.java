@@ -264,8 +264,7 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 		Long reread = this.rereadUntil.isEmpty() ? null
 				: this.rereadUntil.get(new TopicPartition(record.topic(), record.partition()));
 		if (reread != null && record.offset() < reread) {
-			// Read again for work dropped while the replay ran; nothing else of it is
-			// new.
+			// Read again only for the work dropped while the replay ran.
 			if (event != null && this.restore.awaits(record)) {
 				submit(new Work(record, event, mode == Mode.UNCERTAIN, this.restore.track(record)));
 			}
@@ -295,10 +294,9 @@ public abstract class RestoringListener implements ConsumerSeekAware, RecordInte
 		}
 		else if (this.rewindTo.containsKey(work.partition())
 				|| this.heldPer.getOrDefault(work.partition(), 0) >= this.bus.maxPending()) {
-			// Too much waits for the replay (a long time down): this record and the rest
-			// of
-			// its partition are read again for their work once it starts; tracked, the
-			// commit waits for them.
+			// Too much waits for the replay (a long time down): the rest of the partition
+			// is read again for its work once the replay is over. Tracked, so the commit
+			// waits for it.
 			this.rewindTo.putIfAbsent(work.partition(), record.offset());
 		}
 		else {

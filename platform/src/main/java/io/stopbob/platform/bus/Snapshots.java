@@ -6,10 +6,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
+import java.util.Set;
 
 import io.stopbob.events.PartitionSnapshot;
 import io.stopbob.schemas.EventCodec;
@@ -132,10 +133,12 @@ public final class Snapshots implements AutoCloseable {
 			consumer.pause(wanted.stream().filter((partition) -> !present.contains(partition)).toList());
 			// Compaction keeps the newest of each key, and only the newest is wanted.
 			present.forEach((partition) -> consumer.seek(partition, ends.get(partition) - 1));
+			Set<Integer> answered = new HashSet<>();
 			long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-			while (found.size() < present.size() && System.nanoTime() < deadline) {
+			while (answered.size() < present.size() && System.nanoTime() < deadline) {
 				for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
 					decode(record).ifPresent((taken) -> found.put(record.partition(), taken));
+					answered.add(record.partition());
 					consumer.pause(List.of(new TopicPartition(topic, record.partition())));
 				}
 			}
