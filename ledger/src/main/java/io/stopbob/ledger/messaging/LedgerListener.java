@@ -66,9 +66,11 @@ public abstract class LedgerListener extends RestoringListener {
 	 * read yet: waited for; otherwise the record goes to the DLT with the missing link.
 	 */
 	protected final void requireChain(Deploy deploy, PipelineEvent event) {
+		// Asked first: a link may arrive meanwhile (the ledger is applied on another
+		// thread), and one that arrived must not turn "not read yet" into "broken".
+		boolean missing = deploy.missesALink();
 		deploy.brokenLink().ifPresent((reason) -> {
-			if (deploy.missesALink()
-					&& event.meta().occurredAt().isAfter(Instant.now().minus(UnchainedEventException.LINK_GRACE))) {
+			if (missing && event.meta().occurredAt().isAfter(Instant.now().minus(UnchainedEventException.LINK_GRACE))) {
 				throw UnchainedEventException.awaited(reason);
 			}
 			throw UnchainedEventException.broken(reason);
